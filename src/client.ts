@@ -1,0 +1,371 @@
+/**
+ * `createClient`: the core. A ky instance with one hook per ky hook point, dispatching to a
+ * `hookable` bus that plugins and users listen on; credentials resolved per call; typed errors.
+ *
+ * @example
+ * ```ts
+ * import { createClient } from "vobiz-kit";
+ * const vobiz = createClient(); // VOBIZ_AUTH_ID / VOBIZ_AUTH_TOKEN from the environment
+ * const me = await vobiz.account.get();
+ * const balance = await vobiz.balance.get("INR");
+ * ```
+ *
+ * @module
+ */
+import type { KyInstance, Options as KyOptions } from "ky";
+import ky from "ky";
+import { Hookable } from "hookable";
+import * as v from "valibot";
+import { type Clock, systemClock } from "./clock.ts";
+import { readEnv } from "./env.ts";
+import { VobizMissingCredentialsError, VobizValidationError } from "./errors.ts";
+import type { CallContext, VobizHooks } from "./hooks.ts";
+import type { ClientOptions, Credential, FetchLike, RequestOptions } from "./options.ts";
+import type { PluginHost } from "./plugin.ts";
+import { createResources, type Resources } from "./resources/mod.ts";
+import { toValidationIssues } from "./validation.ts";
+import { checkBaseUrl } from "./_internal/secure_url.ts";
+import { toVobizError } from "./_internal/to_vobiz_error.ts";
+
+/** The default REST base of the Vobiz API. */
+export const DEFAULT_BASE_URL = "https://api.vobiz.ai/api/v1";
+
+/** Credentials of one account: values or suppliers resolved per call. */
+export interface AccountCredentials {
+  authId: Credential;
+  authToken: Credential;
+}
+
+/** A Vobiz client: typed resources, the raw `request`, and the hook bus. */
+export interface VobizClient extends Resources {
+  /** The hook bus: lifecycle hooks and plugin events. */
+  readonly hooks: Hookable<VobizHooks>;
+  /** The REST base URL (no trailing slash). */
+  readonly baseUrl: string;
+  /** The client's clock. */
+  readonly clock: Clock;
+  /**
+   * The escape hatch every resource method uses. Resolves to the parsed JSON answer (`undefined`
+   * for an empty one), or as `responseType` says.
+   *
+   * @example
+   * ```ts
+   * const cdr = await vobiz.request("GET", "/Account/{auth_id}/cdr/{uuid}", { params: { uuid } });
+   * ```
+   */
+  request<T = unknown>(method: string, path: string, options?: RequestOptions): Promise<T>;
+  /**
+   * A client acting for another account (a sub-account's own traffic) that shares plugins, hooks
+   * and connections with this one.
+   *
+   * @example
+   * ```ts
+   * const sub = vobiz.withAccount({ authId: "SA_123", authToken: subToken });
+   * await sub.balance.get();
+   * ```
+   */
+  withAccount(credentials: AccountCredentials): VobizClient;
+  /** The Auth ID calls are made for (resolves a supplier). */
+  resolveAuthId(): Promise<string>;
+  /** Runs the plugins' teardowns. */
+  close(): void;
+  /** A secret-free description. */
+  toJSON(): Record<string, unknown>;
+}
+
+// Shared by a client and every client made from it with withAccount.
+interface Core {
+  readonly ky: KyInstance;
+  readonly hooks: Hookable<VobizHooks>;
+  readonly clock: Clock;
+  readonly baseUrl: string;
+  readonly fetch: FetchLike;
+  readonly teardowns: (() => void)[];
+  readonly pluginNames: string[];
+}
+
+const credentialSchema = v.union([v.pipe(v.string(), v.nonEmpty()), v.function()]);
+const timeoutSchema = v.union([v.pipe(v.number(), v.integer(), v.minValue(1)), v.literal(false)]);
+const optionsSchema = v.strictObject({
+  authId: v.optional(credentialSchema),
+  authToken: v.optional(credentialSchema),
+  baseUrl: v.optional(v.string()),
+  allowInsecureLoopback: v.optional(v.boolean()),
+  fetch: v.optional(v.function()),
+  timeout: v.optional(timeoutSchema),
+  totalTimeout: v.optional(timeoutSchema),
+  env: v.optional(v.record(v.string(), v.unknown())),
+  plugins: v.optional(v.array(v.looseObject({ name: v.string(), setup: v.function() }))),
+  headers: v.optional(v.record(v.string(), v.string())),
+  clock: v.optional(v.looseObject({ now: v.function(), sleep: v.function() })),
+});
+
+/**
+ * Creates a client. Throws `MISSING_CREDENTIALS` when no credentials are given or found (naming the
+ * variables), `INSECURE_URL` for a non-https base URL, `VALIDATION_ERROR` for malformed options.
+ *
+ * @example
+ * ```ts
+ * import { createClient } from "vobiz-kit";
+ * import { retry } from "vobiz-kit/plugins/retry";
+ * const vobiz = createClient({ env, plugins: [retry()] }); // Workers: env holds the bindings
+ * ```
+ */
+export function createClient(options: ClientOptions = {}): VobizClient {
+  const checked = v.safeParse(optionsSchema, options);
+  if (!checked.success) throw new VobizValidationError(toValidationIssues(checked.issues));
+  const baseUrl = checkBaseUrl(
+    options.baseUrl ?? DEFAULT_BASE_URL,
+    options.allowInsecureLoopback ?? false,
+  );
+  const credentials = {
+    authId: options.authId ?? readEnv("VOBIZ_AUTH_ID", options.env),
+    authToken: options.authToken ?? readEnv("VOBIZ_AUTH_TOKEN", options.env),
+  };
+  const missing = Object.entries({
+    VOBIZ_AUTH_ID: credentials.authId,
+    VOBIZ_AUTH_TOKEN: credentials.authToken,
+  })
+    .filter(([, value]) => value === undefined).map(([name]) => name);
+  if (missing.length > 0) {
+    const where = options.env === undefined ? "the environment" : "the env option";
+    throw new VobizMissingCredentialsError(
+      `Missing Vobiz credentials: set ${
+        missing.join(" and ")
+      } in ${where}, or pass authId and authToken`,
+    );
+  }
+
+  const hooks = new Hookable<VobizHooks>();
+  const clock = options.clock ?? systemClock;
+  const kyOptions: KyOptions[] = [];
+  const teardowns: (() => void)[] = [];
+  const core: Core = {
+    hooks,
+    clock,
+    baseUrl,
+    teardowns,
+    fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+    pluginNames: (options.plugins ?? []).map((plugin) => plugin.name),
+    get ky(): KyInstance {
+      throw new Error("The client is not ready until every plugin's setup has returned");
+    },
+  };
+  const client = makeClient(core, credentials as AccountCredentials);
+  const host: PluginHost = { hooks, clock, client, configureKy: (extra) => kyOptions.push(extra) };
+  for (const plugin of options.plugins ?? []) {
+    const teardown = plugin.setup(host);
+    if (typeof teardown === "function") teardowns.push(teardown);
+  }
+  let instance = createKy(core, options);
+  for (const extra of kyOptions) instance = instance.extend(extra);
+  Object.defineProperty(core, "ky", { value: instance });
+  return client;
+}
+
+function createKy(core: Core, options: ClientOptions): KyInstance {
+  const { hooks } = core;
+  const contextOf = (kyOptions: { context: Record<string, unknown> }) =>
+    kyOptions.context["vobiz"] as CallContext;
+  return ky.create({
+    retry: 0, // retrying is the retry plugin's job, through ky's own engine
+    timeout: options.timeout ?? 30_000,
+    totalTimeout: options.totalTimeout ?? false,
+    ...(options.headers ? { headers: options.headers } : {}),
+    // An empty body (204, or a 200 with nothing) is `undefined`, not a JSON syntax error.
+    parseJson: (text) => (text === "" ? undefined : JSON.parse(text)),
+    // One ky hook per hook point, dispatching to the bus: ky clones the response per afterResponse
+    // hook, so N ky hooks would cost N clones.
+    hooks: {
+      beforeRequest: [
+        async ({ request, options }) => {
+          let answer: Response | undefined;
+          await hooks.callHook("beforeRequest", {
+            context: contextOf(options),
+            request,
+            respondWith: (response) => {
+              answer = response;
+            },
+          });
+          return answer;
+        },
+      ],
+      beforeRetry: [
+        async ({ request, options, error, retryCount }) => {
+          const context = contextOf(options);
+          context.attempt = retryCount;
+          await hooks.callHook("beforeRetry", {
+            context,
+            request,
+            error: toVobizError(error, context, core.clock.now()),
+            attempt: retryCount,
+          });
+        },
+      ],
+      afterResponse: [
+        async ({ request, options, response, retryCount }) => {
+          const context = contextOf(options);
+          context.attempt = retryCount;
+          await hooks.callHook("afterResponse", {
+            context,
+            request,
+            response,
+            attempt: retryCount,
+          });
+        },
+      ],
+    },
+  });
+}
+
+function makeClient(core: Core, credentials: AccountCredentials): VobizClient {
+  const resolveAuthId = () => resolveCredential(credentials.authId, "VOBIZ_AUTH_ID");
+
+  async function request<T>(
+    method: string,
+    path: string,
+    options: RequestOptions = {},
+  ): Promise<T> {
+    const [authId, authToken] = await Promise.all([
+      resolveAuthId(),
+      resolveCredential(credentials.authToken, "VOBIZ_AUTH_TOKEN"),
+    ]);
+    const upperMethod = method.toUpperCase();
+    const url = core.baseUrl + expandPath(path, authId, options.params);
+    const context: CallContext = {
+      requestId: crypto.randomUUID(),
+      method: upperMethod,
+      route: options.route ?? path,
+      url: withQuery(url, options),
+      authId,
+      startedAt: core.clock.now(),
+      attempt: 0,
+      options,
+      meta: {},
+    };
+    const { hooks } = core;
+    try {
+      const pending = core.ky(
+        url,
+        kyOptionsFor(options, {
+          method: upperMethod,
+          headers: { ...options.headers, "x-auth-id": authId, "x-request-id": context.requestId },
+          context: { vobiz: context },
+          fetch: withToken(core.fetch, authToken) as NonNullable<KyOptions["fetch"]>,
+        }),
+      );
+      const type = options.responseType ?? "json";
+      const data = type === "json"
+        ? await (options.schema ? pending.json(options.schema) : pending.json())
+        : type === "text"
+        ? await pending.text()
+        : await pending;
+      await settle(hooks, "done", {
+        context,
+        data,
+        durationMs: core.clock.now() - context.startedAt,
+      });
+      return data as T;
+    } catch (thrown) {
+      const error = toVobizError(thrown, context, core.clock.now());
+      await settle(hooks, "onError", { context, error });
+      await settle(hooks, "done", {
+        context,
+        error,
+        durationMs: core.clock.now() - context.startedAt,
+      });
+      throw error;
+    }
+  }
+
+  const client: VobizClient = {
+    hooks: core.hooks,
+    baseUrl: core.baseUrl,
+    clock: core.clock,
+    request,
+    resolveAuthId,
+    withAccount: (other) => makeClient(core, other),
+    close: () => {
+      for (const teardown of core.teardowns.splice(0)) teardown();
+    },
+    toJSON: () => ({
+      baseUrl: core.baseUrl,
+      authId: typeof credentials.authId === "string" ? credentials.authId : "(supplier)",
+      plugins: core.pluginNames,
+    }),
+    ...createResources((method, path, options) => request(method, path, options)),
+  };
+  return client;
+}
+
+// The final-outcome hooks must not change the outcome: a throwing handler is ignored here so that
+// `done` still fires once and the caller still gets the call's own value or error.
+async function settle<K extends "done" | "onError">(
+  hooks: Hookable<VobizHooks>,
+  name: K,
+  event: Parameters<VobizHooks[K]>[0],
+): Promise<void> {
+  try {
+    await (hooks.callHook as (name: string, event: unknown) => Promise<void> | void)(name, event);
+  } catch {
+    // ignored by design (see above)
+  }
+}
+
+// Per-call ky options: only what the caller set (exactOptionalPropertyTypes forbids undefined).
+function kyOptionsFor(options: RequestOptions, base: KyOptions): KyOptions {
+  const result: KyOptions = base;
+  if (options.json !== undefined) result.json = options.json;
+  if (options.searchParams !== undefined) result.searchParams = options.searchParams;
+  if (options.signal !== undefined) result.signal = options.signal;
+  if (options.timeout !== undefined) result.timeout = options.timeout;
+  if (options.totalTimeout !== undefined) result.totalTimeout = options.totalTimeout;
+  return result;
+}
+
+// The token is added by the transport, after every hook has run, so no hook payload, log line or
+// error ever holds it.
+function withToken(fetch: FetchLike, token: string): FetchLike {
+  return (input, init) => {
+    const headers = new Headers(input.headers);
+    headers.set("x-auth-token", token);
+    return fetch(input, { ...init, headers });
+  };
+}
+
+async function resolveCredential(credential: Credential, variable: string): Promise<string> {
+  const value = typeof credential === "function" ? await credential() : credential;
+  if (typeof value !== "string" || value === "") {
+    throw new VobizMissingCredentialsError(`The ${variable} supplier returned no value`);
+  }
+  return value;
+}
+
+const placeholder = /\{(\w+)\}/g;
+
+function expandPath(path: string, authId: string, params: RequestOptions["params"]): string {
+  const absent: string[] = [];
+  const expanded = path.replace(placeholder, (_, name: string) => {
+    const value = name === "auth_id" ? (params?.["auth_id"] ?? authId) : params?.[name];
+    if (value === undefined || value === "") {
+      absent.push(name);
+      return "";
+    }
+    // encodeURIComponent turns the "+" of an E.164 number into %2B, as the API requires.
+    return encodeURIComponent(String(value));
+  });
+  if (absent.length > 0) {
+    throw new VobizValidationError(
+      absent.map((name) => ({ path: name, message: `path parameter {${name}} is required` })),
+    );
+  }
+  return expanded.startsWith("/") ? expanded : `/${expanded}`;
+}
+
+function withQuery(url: string, options: RequestOptions): string {
+  const entries = Object.entries(options.searchParams ?? {}).filter(([, value]) =>
+    value !== undefined
+  );
+  if (entries.length === 0) return url;
+  return `${url}?${new URLSearchParams(entries.map(([key, value]) => [key, String(value)]))}`;
+}
