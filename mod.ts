@@ -26,6 +26,7 @@ export {
   type VobizClient,
 } from "./src/client.ts";
 export { type Clock, systemClock } from "./src/clock.ts";
+export * from "./src/store.ts";
 export { type EnvRecord, readEnv } from "./src/env.ts";
 export * from "./src/errors.ts";
 export type * from "./src/hooks.ts";
