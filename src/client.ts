@@ -245,6 +245,7 @@ function makeClient(core: Core, credentials: AccountCredentials): VobizClient {
     };
     const { hooks } = core;
     try {
+      options.signal?.throwIfAborted(); // an aborted call sends nothing, whatever the transport
       const pending = core.ky(
         url,
         kyOptionsFor(options, {

@@ -51,8 +51,9 @@ export interface BalanceResource {
 /** Binds the balance resource to a client's `request`. */
 export function balanceResource(request: RequestFn): BalanceResource {
   return {
-    get: (currency = "INR", options) =>
-      request<Balance>("GET", "/Account/{auth_id}/balance/{currency}", {
+    // async, so that bad input rejects the promise instead of throwing synchronously
+    get: async (currency = "INR", options) =>
+      await request<Balance>("GET", "/Account/{auth_id}/balance/{currency}", {
         ...options,
         params: { currency: validateInput(CurrencySchema, currency, "currency") },
         schema: BalanceSchema,
