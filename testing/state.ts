@@ -1,0 +1,250 @@
+/**
+ * The mock Vobiz account: resolved options, mutable state and the seed data (inventory, CDRs).
+ * Plain data only, so nothing here holds I/O (safe inside a Workers request).
+ *
+ * @module
+ */
+
+/** A JSON object as the API sends it. */
+export type JsonObject = Record<string, unknown>;
+
+/**
+ * Side effects the mock performed (what a paid or state-changing call actually did).
+ *
+ * @example
+ * ```ts
+ * import { createMockVobiz } from "vobiz-kit/testing";
+ * const mock = createMockVobiz();
+ * mock.effects.purchases.length; // 0
+ * ```
+ */
+export interface MockEffects {
+  /** Numbers bought, in order. */
+  purchases: Array<{ e164: string; at: number; idempotencyKey?: string }>;
+  /** Calls created, in order. */
+  calls: Array<{ call_uuid: string; from: string; to: string; at: number }>;
+  /** `trunk_id`s created. */
+  trunksCreated: string[];
+  /** `trunk_id`s deleted. */
+  trunksDeleted: string[];
+  /** Money taken from the balance. */
+  debits: Array<{ amount: number; reason: string; at: number }>;
+}
+
+/** Options after defaults are applied. */
+export interface MockConfig {
+  /** Main account id. */
+  authId: string;
+  /** Main account token. */
+  authToken: string;
+  /** Extra accepted id/token pairs. */
+  subAccounts: Array<{ authId: string; authToken: string }>;
+  /** Starting INR balance. */
+  balance: number;
+  /** Price of one number. */
+  numberPrice: number;
+  /** Numbers for sale at the start. */
+  inventory: string[];
+  /** CDRs to seed. */
+  cdrCount: number;
+  /** Calls per second per account; `Infinity` for no limit. */
+  cpsLimit: number;
+  /** Live calls per account; `Infinity` for no limit. */
+  concurrentCallsLimit: number;
+  /** How long a call stays live; 0 = until hung up. */
+  callDurationMs: number;
+  /** The clock. */
+  now: () => number;
+}
+
+/** A live call. */
+export interface LiveCall {
+  /** The call's uuid (also its `request_uuid`). */
+  call_uuid: string;
+  /** Account that placed it. */
+  account: string;
+  /** Caller. */
+  from: string;
+  /** Callee. */
+  to: string;
+  /** When it was created (ms). */
+  at: number;
+}
+
+/** Everything the mock account holds. */
+export interface MockState {
+  /** Balance per currency. */
+  balances: Map<string, number>;
+  /** Numbers for sale, by E.164. */
+  inventory: Map<string, JsonObject>;
+  /** Numbers owned, by E.164 (each has `account_id`). */
+  owned: Map<string, JsonObject>;
+  /** Trunks by `trunk_id` (each has `account_id`). */
+  trunks: Map<string, JsonObject>;
+  /** Seeded CDRs, oldest first. */
+  cdrs: JsonObject[];
+  /** Live calls by uuid. */
+  calls: Map<string, LiveCall>;
+  /** Recent call creation times per account (the CPS window). */
+  callStarts: Map<string, number[]>;
+  /** Ledger entries, oldest first. */
+  transactions: JsonObject[];
+  /** Side effects (one object for the mock's lifetime; `reset` empties it). */
+  effects: MockEffects;
+}
+
+/**
+ * Fresh state for a config; `effects` is reused (emptied) so references to it stay valid.
+ *
+ * @example
+ * ```ts
+ * import { createState, type MockConfig } from "./state.ts";
+ * declare const config: MockConfig;
+ * const state = createState(config, { purchases: [], calls: [], trunksCreated: [], trunksDeleted: [], debits: [] });
+ * ```
+ */
+export function createState(config: MockConfig, effects: MockEffects): MockState {
+  effects.purchases.length = 0;
+  effects.calls.length = 0;
+  effects.trunksCreated.length = 0;
+  effects.trunksDeleted.length = 0;
+  effects.debits.length = 0;
+  const createdAt = new Date(config.now()).toISOString();
+  const inventory = new Map<string, JsonObject>();
+  config.inventory.forEach((e164, index) => {
+    inventory.set(e164, inventoryNumber(e164, index + 1, config.numberPrice, createdAt));
+  });
+  return {
+    balances: new Map([["INR", config.balance]]),
+    inventory,
+    owned: new Map(),
+    trunks: new Map(),
+    cdrs: seedCdrs(config.authId, config.cdrCount),
+    calls: new Map(),
+    callStarts: new Map(),
+    transactions: [],
+    effects,
+  };
+}
+
+/**
+ * The default inventory: `count` numbers `+918000000001`, `+918000000002`, …
+ *
+ * @example
+ * ```ts
+ * import { defaultInventory } from "./state.ts";
+ * defaultInventory(2); // ["+918000000001", "+918000000002"]
+ * ```
+ */
+export function defaultInventory(count: number): string[] {
+  return Array.from({ length: count }, (_, i) => `+9180000000${String(i + 1).padStart(2, "0")}`);
+}
+
+const COUNTRY_PREFIXES: Array<[string, string, string]> = [
+  ["+91", "IN", "INR"],
+  ["+44", "GB", "GBP"],
+  ["+1", "US", "USD"],
+];
+
+function inventoryNumber(e164: string, id: number, price: number, at: string): JsonObject {
+  const [, country = "", currency = "INR"] = COUNTRY_PREFIXES.find(([p]) => e164.startsWith(p)) ??
+    [];
+  return {
+    id,
+    e164,
+    country,
+    region: country === "IN" ? "Karnataka" : "",
+    capabilities: { voice: true, sms: false, mms: false, fax: false },
+    status: "active",
+    provider: "mock",
+    setup_fee: 0,
+    monthly_fee: price,
+    currency,
+    voice_enabled: true,
+    tags: [],
+    is_blocked: false,
+    is_trial_number: false,
+    minimum_commitment_months: 0,
+    aadhaar_verification_required: false,
+    aadhaar_verified: false,
+    source: "inventory",
+    created_at: at,
+    updated_at: at,
+  };
+}
+
+/** CDRs are spread evenly over 2026-11-01T00:00Z up to the end of 2026-11-26 (UTC). */
+const CDR_START = Date.UTC(2026, 10, 1);
+const CDR_END = Date.UTC(2026, 10, 27);
+
+/**
+ * Deterministic CDRs (oldest first): every 5th call unanswered, every 3rd inbound.
+ *
+ * @example
+ * ```ts
+ * import { seedCdrs } from "./state.ts";
+ * seedCdrs("MA_MOCK0001", 3).length; // 3
+ * ```
+ */
+export function seedCdrs(accountId: string, count: number): JsonObject[] {
+  const step = count > 0 ? (CDR_END - CDR_START) / count : 0;
+  return Array.from({ length: count }, (_, i) => {
+    const start = CDR_START + Math.floor(i * step);
+    const answered = i % 5 !== 4;
+    const ring = 3 + (i % 4);
+    const billsec = answered ? 10 + ((i * 7) % 120) : 0;
+    const duration = ring + billsec;
+    const cost = Math.round(billsec * 0.5 / 60 * 10000) / 10000;
+    const inbound = i % 3 === 0;
+    const caller = inbound ? `+9198${String(i).padStart(8, "0")}` : "+918000000001";
+    const callee = inbound ? "+918000000001" : `+9198${String(i).padStart(8, "0")}`;
+    const answerAt = start + ring * 1000;
+    const endAt = start + duration * 1000;
+    const iso = (ms: number) => new Date(ms).toISOString();
+    return {
+      account_id: accountId,
+      answer_time: answered ? iso(answerAt) : null,
+      billsec,
+      bridge_uuid: null,
+      call_direction: inbound ? "inbound" : "outbound",
+      caller_id_name: "",
+      caller_id_number: caller,
+      campaign_id: null,
+      carrier_ip: null,
+      codec: answered ? "PCMU" : null,
+      context: "sip-trunking",
+      cost,
+      created_at: iso(endAt),
+      currency: "INR",
+      customer_endpoint: null,
+      destination_number: callee,
+      duration,
+      end_time: iso(endAt),
+      failure_code: null,
+      failure_reason: null,
+      hangup_cause: answered ? "NORMAL_CLEARING" : "NO_ANSWER",
+      hangup_cause_code: answered ? 4000 : 3000,
+      hangup_cause_name: answered ? "Normal Hangup" : "No Answer",
+      hangup_disposition: answered ? "send_bye" : "send_refuse",
+      hangup_source: answered ? "Callee" : "Caller",
+      id: i + 1,
+      jitter: answered ? 0 : null,
+      mos: answered ? 4.3 : 0,
+      network_addr: null,
+      origination_region: "IN",
+      packet_loss: answered ? 0 : null,
+      progress_time: iso(start + 1000),
+      region: "IN",
+      ring_time: ring,
+      sip_call_id: `mock-${i + 1}@sip.vobiz.ai`,
+      sip_user_agent: null,
+      start_time: iso(start),
+      streaming_cost: 0,
+      terminated_to: null,
+      total_cost: cost,
+      trunk_id: null,
+      updated_at: iso(endAt),
+      uuid: `00000000-0000-4000-8000-${(i + 1).toString(16).padStart(12, "0")}`,
+    };
+  });
+}
