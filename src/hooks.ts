@@ -128,6 +128,8 @@ export interface RateLimitEvent {
   readonly waitMs: number;
   /** Calls waiting in the limiter's queue. */
   readonly queued: number;
+  /** Most calls the queue holds, when it is bounded (the alerts plugin warns past 80 % of it). */
+  readonly maxQueued?: number;
 }
 
 /** Payload of the `idempotency:*` events. */
@@ -143,6 +145,10 @@ export interface AlertEvent {
   readonly message: string;
   readonly value?: number;
   readonly at: number;
+  /** What the alert is about, when a rule watches several things (a currency, a trunk id). */
+  readonly subject?: string;
+  /** The limit the value crossed. */
+  readonly threshold?: number;
 }
 
 type Handler<T> = (event: T) => void | Promise<void>;
