@@ -1,0 +1,107 @@
+// Redaction of log records: secret keys at any depth (header names, body fields, query parameters),
+// secrets inside free text (`token=…`, `"password":"…"`, `Bearer …`, JWTs), and user-given paths.
+
+/** What replaces a secret. */
+export const REDACTED = "[REDACTED]";
+
+// Compared after lower-casing and dropping `-` and `_`, so `refresh_token`, `refreshToken` and
+// `Refresh-Token` are one key.
+const secretKeys = new Set([
+  "authorization",
+  "proxyauthorization",
+  "cookie",
+  "setcookie",
+  "apikey",
+  "xapikey",
+  "authsecret",
+  "passwd",
+  "pin",
+]);
+// Any key ending with one of these is secret too: `password`, `sip_password`, `auth_token`,
+// `access_token`, `refresh_token`, `x-auth-token`, `client_secret`, … (but not `token_type`).
+const secretSuffixes = ["password", "token", "secret"];
+
+const normalize = (key: string): string => key.toLowerCase().replace(/[-_]/g, "");
+
+/** True for the name of a header, field or query parameter that holds a secret by default. */
+export function isSecretKey(key: string): boolean {
+  const normal = normalize(key);
+  return secretKeys.has(normal) || secretSuffixes.some((suffix) => normal.endsWith(suffix));
+}
+
+/** Redacts a value (returns a copy; the input is never changed). */
+export type Redact = (value: unknown) => unknown;
+
+/**
+ * A redactor with the default secrets plus `extra` entries: a plain name (`ssn`) is a key redacted
+ * at any depth; a dotted path (`requestBody.customer.card`, `*` for any key) is redacted there only.
+ */
+export function createRedactor(extra: readonly string[] = []): Redact {
+  const keys = new Set(extra.filter((entry) => !entry.includes(".")).map(normalize));
+  const paths = extra.filter((entry) => entry.includes(".")).map((entry) => entry.split("."));
+  const secret = (key: string) => isSecretKey(key) || keys.has(normalize(key));
+
+  function walk(value: unknown, depth: number, seen: WeakSet<object>): unknown {
+    if (typeof value === "string") return scrubText(value, secret);
+    if (typeof value !== "object" || value === null) return value;
+    if (seen.has(value)) return "[Circular]";
+    if (depth > 16) return "[Truncated]";
+    seen.add(value);
+    const result = Array.isArray(value)
+      ? value.map((item) => walk(item, depth + 1, seen))
+      : Object.fromEntries(
+        Object.entries(value).map((
+          [key, item],
+        ) => [key, secret(key) ? REDACTED : walk(item, depth + 1, seen)]),
+      );
+    seen.delete(value);
+    return result;
+  }
+
+  return (value) => {
+    const copy = walk(value, 0, new WeakSet());
+    for (const path of paths) redactPath(copy, path);
+    return copy;
+  };
+}
+
+// `name=value`, `name: value`, `"name":"value"` in free text (URLs, messages, header dumps).
+// An unquoted value stops at `?` and `#` so that `https://host/path?token=…` is seen as two pairs.
+const pairs = /(["']?)([A-Za-z][\w-]*)\1(\s*[:=]\s*)("(?:[^"\\]|\\.)*"|'[^']*'|[^\s&,;}"'?#]+)/g;
+const schemes = /\b(Bearer|Basic|Digest)\s+[\w.~+/=-]+/gi;
+const jwts = /\beyJ[\w-]{4,}\.[\w-]{4,}\.[\w-]*/g;
+
+/** Removes secrets from free text. */
+export function scrubText(text: string, secret: (key: string) => boolean = isSecretKey): string {
+  return text
+    .replace(schemes, (_, scheme: string) => `${scheme} ${REDACTED}`)
+    .replace(jwts, REDACTED)
+    .replace(
+      pairs,
+      (match, quote: string, name: string, separator: string, value: string) =>
+        secret(decodeName(name)) && !value.includes(REDACTED)
+          ? `${quote}${name}${quote}${separator}${
+            value.startsWith('"') ? `"${REDACTED}"` : REDACTED
+          }`
+          : match,
+    );
+}
+
+function decodeName(name: string): string {
+  try {
+    return decodeURIComponent(name);
+  } catch {
+    return name;
+  }
+}
+
+function redactPath(target: unknown, path: readonly string[]): void {
+  const [head, ...rest] = path;
+  if (head === undefined || typeof target !== "object" || target === null) return;
+  const record = target as Record<string, unknown>;
+  const keys = head === "*" ? Object.keys(record) : head in record ? [head] : [];
+  for (const key of keys) {
+    if (rest.length === 0) record[key] = REDACTED;
+    else redactPath(record[key], rest);
+  }
+}

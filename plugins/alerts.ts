@@ -1,0 +1,374 @@
+/**
+ * The `alerts` plugin: rules that watch the client's traffic (and the trunk events you feed it) and
+ * announce trouble once per episode, as `alert:fired` / `alert:resolved` events on the client's hooks
+ * and through a `notify` callback. Defaults follow Vobiz's guidance:
+ *
+ * - `lowBalance`: the balance read by `balance.get()` is below the account's own
+ *   `low_balance_threshold` (else 100), or a call failed with `INSUFFICIENT_BALANCE`;
+ * - `errorRate`: more than 5 % of the calls of the last 5 minutes failed (at least 20 calls);
+ * - `trunkDown`: 3 refused calls on a trunk within 5 minutes (`CallInitiated` with
+ *   `Allowed: false` fed to {@link AlertsPlugin.observeTrunkEvent}, or CDRs whose failure cause names
+ *   authentication fed to {@link AlertsPlugin.observeCdr}) with no accepted call since;
+ * - `rateLimit`: 3 answers of 429 within a minute, or the rate limiter's queue past 80 %.
+ *
+ * No timers: conditions are checked when something happens, and by {@link AlertsPlugin.evaluate}.
+ *
+ * @example
+ * ```ts
+ * import { createClient } from "vobiz-kit";
+ * import { alerts } from "vobiz-kit/plugins/alerts";
+ *
+ * const watch = alerts({ notify: (alert) => pager.send(`${alert.state}: ${alert.message}`) });
+ * const vobiz = createClient({ plugins: [watch] });
+ * vobiz.hooks.hook("alert:fired", ({ rule, message }) => console.warn(rule, message));
+ * ```
+ *
+ * @module
+ */
+import { type Clock, systemClock } from "../src/clock.ts";
+import type { AlertEvent, VobizHooks } from "../src/hooks.ts";
+import type { PluginHost, VobizPlugin } from "../src/plugin.ts";
+import type { Hookable } from "hookable";
+import { createEpisodes, type Observation } from "./_internal/alert_episodes.ts";
+import {
+  type TrunkSignal,
+  trunkSignalOfCdr,
+  trunkSignalOfEvent,
+  trunkTracker,
+} from "./_internal/alert_trunks.ts";
+import { slidingWindow } from "./_internal/alert_window.ts";
+import { answerKind, balanceOf, readJson } from "./_internal/metric_answers.ts";
+
+/** An alert as given to `notify`: the event payload plus whether it fired or resolved. */
+export interface AlertNotification extends AlertEvent {
+  readonly state: "fired" | "resolved";
+}
+
+/** Options of the `lowBalance` rule. */
+export interface LowBalanceRule {
+  /** Alert below this balance: one number, or one per currency (`{ INR: 500, USD: 10 }`).
+   * Default: the account's `low_balance_threshold` from the balance answer, else 100. */
+  threshold?: number | Record<string, number>;
+}
+
+/** Options of the `errorRate` rule. */
+export interface ErrorRateRule {
+  /** Failed share of calls above which to alert. Default 0.05. */
+  threshold?: number;
+  /** Sliding window. Default 5 minutes. */
+  windowMs?: number;
+  /** Fewest calls in the window for the rate to count. Default 20. */
+  minCalls?: number;
+}
+
+/** Options of the `trunkDown` rule. */
+export interface TrunkDownRule {
+  /** Refused calls on one trunk within the window. Default 3. */
+  failures?: number;
+  /** Sliding window. Default 5 minutes. */
+  windowMs?: number;
+}
+
+/** Options of the `rateLimit` rule. */
+export interface RateLimitRule {
+  /** 429 answers within the window. Default 3. */
+  responses?: number;
+  /** Rate-limiter queue fill (queued / maxQueued) at which to alert. Default 0.8. */
+  queueRatio?: number;
+  /** Most calls the limiter queues, when its events do not say (`maxQueued`). */
+  maxQueued?: number;
+  /** Sliding window. Default 1 minute. */
+  windowMs?: number;
+}
+
+/** Options of {@link alerts}. Set a rule to `false` to turn it off. */
+export interface AlertsOptions {
+  /** Called for every fired and resolved alert. Not awaited (see `waitUntil`); errors are ignored. */
+  notify?: (alert: AlertNotification) => void | Promise<void>;
+  /** Receives the promise of an async `notify` (Workers: `ctx.waitUntil`). */
+  waitUntil?: (promise: Promise<unknown>) => void;
+  /** After an alert fired, the same alert starts no new episode for this long. Default 10 minutes. */
+  cooldownMs?: number;
+  lowBalance?: LowBalanceRule | false;
+  errorRate?: ErrorRateRule | false;
+  trunkDown?: TrunkDownRule | false;
+  rateLimit?: RateLimitRule | false;
+}
+
+/** The alerts plugin and its handle. */
+export interface AlertsPlugin extends VobizPlugin {
+  /**
+   * Feeds a trunk webhook payload (the parsed JSON body the trunk's `webhook_url` received).
+   *
+   * @example
+   * ```ts
+   * app.post("/vobiz/trunk-events", async (c) => {
+   *   await watch.observeTrunkEvent(await c.req.json());
+   *   return c.body(null, 204);
+   * });
+   * ```
+   */
+  observeTrunkEvent(payload: unknown): Promise<void>;
+  /**
+   * Feeds a CDR (for example each one of `vobiz.cdrs.list(...)`).
+   *
+   * @example
+   * ```ts
+   * for await (const cdr of vobiz.cdrs.list({ start_date, end_date })) await watch.observeCdr(cdr);
+   * ```
+   */
+  observeCdr(cdr: unknown): Promise<void>;
+  /**
+   * Re-checks the time-based rules, so that alerts resolve when traffic has stopped.
+   *
+   * @example
+   * ```ts
+   * await watch.evaluate(); // e.g. from a health-check endpoint
+   * ```
+   */
+  evaluate(): Promise<void>;
+  /**
+   * The alerts firing now.
+   *
+   * @example
+   * ```ts
+   * for (const alert of watch.active()) console.log(alert.rule, alert.message);
+   * ```
+   */
+  active(): AlertEvent[];
+}
+
+const MINUTE = 60_000;
+// The caller's own doing, not the service's health.
+const notCounted = new Set(["VALIDATION_ERROR", "ABORTED"]);
+
+/**
+ * Creates the alerts plugin.
+ *
+ * @example
+ * ```ts
+ * import { alerts } from "vobiz-kit/plugins/alerts";
+ * const watch = alerts({
+ *   lowBalance: { threshold: { INR: 500 } },
+ *   errorRate: { threshold: 0.1, minCalls: 50 },
+ *   rateLimit: false,
+ *   notify: (alert) => console.warn(alert.state, alert.message),
+ * });
+ * ```
+ */
+export function alerts(options: AlertsOptions = {}): AlertsPlugin {
+  const episodes = createEpisodes(options.cooldownMs ?? 10 * MINUTE);
+  const lowBalance = options.lowBalance === false ? undefined : options.lowBalance ?? {};
+  const errorRate = options.errorRate === false ? undefined : {
+    threshold: 0.05,
+    windowMs: 5 * MINUTE,
+    minCalls: 20,
+    ...options.errorRate,
+  };
+  const trunkDown = options.trunkDown === false ? undefined : {
+    failures: 3,
+    windowMs: 5 * MINUTE,
+    ...options.trunkDown,
+  };
+  const rateLimit = options.rateLimit === false ? undefined : {
+    responses: 3,
+    queueRatio: 0.8,
+    windowMs: MINUTE,
+    ...options.rateLimit,
+  };
+  const calls = slidingWindow(errorRate?.windowMs ?? 5 * MINUTE);
+  const limited = slidingWindow(rateLimit?.windowMs ?? MINUTE);
+  const trunks = trunkTracker(trunkDown?.windowMs ?? 5 * MINUTE);
+  let queuePressure: { at: number; queued: number; max: number } | undefined;
+  let clock: Clock = systemClock;
+  let hooks: Hookable<VobizHooks> | undefined;
+
+  async function apply(observation: Observation): Promise<void> {
+    const transition = episodes.update(observation, clock.now());
+    if (!transition) return;
+    const { kind, event } = transition;
+    if (options.notify) {
+      try {
+        const pending = options.notify({ ...event, state: kind });
+        if (pending instanceof Promise) {
+          const settled = pending.catch(() => {});
+          options.waitUntil?.(settled);
+        }
+      } catch {
+        // a failing notifier must not break the call that raised the alert
+      }
+    }
+    try {
+      await hooks?.callHook(kind === "fired" ? "alert:fired" : "alert:resolved", event);
+    } catch {
+      // same for a failing alert handler
+    }
+  }
+
+  function balanceThreshold(currency: string, accountThreshold: number | undefined): number {
+    const configured = lowBalance?.threshold;
+    if (typeof configured === "number") return configured;
+    return configured?.[currency] ?? accountThreshold ?? 100;
+  }
+
+  async function checkBalance(currency: string, available: number, threshold: number) {
+    const firing = available < threshold;
+    await apply({
+      rule: "lowBalance",
+      subject: currency,
+      firing,
+      message: firing
+        ? `Balance ${available} ${currency} is below ${threshold} ${currency}`
+        : `Balance ${available} ${currency} is back above ${threshold} ${currency}`,
+      value: available,
+      threshold,
+    });
+  }
+
+  async function checkErrorRate(): Promise<void> {
+    if (!errorRate) return;
+    const { total, bad } = calls.totals(clock.now());
+    const rate = total === 0 ? 0 : bad / total;
+    const firing = total >= errorRate.minCalls && rate > errorRate.threshold;
+    const minutes = errorRate.windowMs / MINUTE;
+    await apply({
+      rule: "errorRate",
+      subject: "",
+      firing,
+      message: `Error rate ${percent(rate)} (${bad} of ${total} calls in ${minutes} min) ${
+        firing ? "is above" : "is back within"
+      } ${percent(errorRate.threshold)}`,
+      value: rate,
+      threshold: errorRate.threshold,
+    });
+  }
+
+  async function checkRateLimit(): Promise<void> {
+    if (!rateLimit) return;
+    const now = clock.now();
+    const { bad } = limited.totals(now);
+    const pressure = queuePressure && now - queuePressure.at < rateLimit.windowMs
+      ? queuePressure
+      : undefined;
+    const firing = bad >= rateLimit.responses || pressure !== undefined;
+    const seconds = rateLimit.windowMs / 1000;
+    await apply({
+      rule: "rateLimit",
+      subject: "",
+      firing,
+      message: !firing
+        ? "Rate limits are no longer approached"
+        : bad >= rateLimit.responses
+        ? `${bad} rate-limited (429) answers in ${seconds} s: the CPS or concurrent-call limit is hit`
+        : `Rate limiter queue at ${pressure?.queued} of ${pressure?.max} calls`,
+      value: bad,
+      threshold: rateLimit.responses,
+    });
+  }
+
+  async function checkTrunk(trunk: string): Promise<void> {
+    if (!trunkDown) return;
+    const { failures, lastReason } = trunks.health(trunk, clock.now());
+    const firing = failures >= trunkDown.failures;
+    const minutes = trunkDown.windowMs / MINUTE;
+    await apply({
+      rule: "trunkDown",
+      subject: trunk,
+      firing,
+      message: firing
+        ? `Trunk ${trunk}: ${failures} refused calls in ${minutes} min${
+          lastReason === undefined ? "" : ` (last: ${lastReason})`
+        }`
+        : `Trunk ${trunk} is accepting calls again`,
+      value: failures,
+      threshold: trunkDown.failures,
+    });
+  }
+
+  async function observeTrunk(signal: TrunkSignal | undefined): Promise<void> {
+    if (!signal || !trunkDown) return;
+    trunks.record(signal, clock.now());
+    await checkTrunk(signal.trunk);
+  }
+
+  return {
+    name: "alerts",
+    setup(host: PluginHost) {
+      clock = host.clock;
+      hooks = host.hooks;
+      const offs = [
+        host.hooks.hook("afterResponse", async ({ context, response }) => {
+          if (response.status === 429 && rateLimit) {
+            limited.add(clock.now(), 1, 1);
+            await checkRateLimit();
+          }
+          if (!lowBalance || !response.ok) return;
+          if (answerKind(context.method, context.url) !== "balance") return;
+          const reading = balanceOf(await readJson(response));
+          if (!reading) return;
+          const threshold = balanceThreshold(reading.currency, reading.lowBalanceThreshold);
+          await checkBalance(reading.currency, reading.available, threshold);
+        }),
+        host.hooks.hook("done", async ({ error }) => {
+          const code = (error as { code?: unknown } | undefined)?.code;
+          if (typeof code !== "string" || !notCounted.has(code)) {
+            calls.add(clock.now(), 1, error ? 1 : 0);
+          }
+          const body = error as { vobizCode?: unknown; body?: unknown } | undefined;
+          if (lowBalance && body?.vobizCode === "INSUFFICIENT_BALANCE") {
+            await insufficientBalance(body.body);
+          }
+          await checkErrorRate();
+          await checkRateLimit();
+        }),
+        host.hooks.hook("ratelimit:queued", async ({ queued, maxQueued }) => {
+          const max = maxQueued ?? (rateLimit ? rateLimit.maxQueued : undefined);
+          if (!rateLimit || max === undefined || max <= 0) return;
+          if (queued / max >= rateLimit.queueRatio) {
+            queuePressure = { at: clock.now(), queued, max };
+          }
+          await checkRateLimit();
+        }),
+      ];
+      return () => {
+        for (const off of offs) off();
+        hooks = undefined;
+      };
+    },
+    observeTrunkEvent: (payload) => observeTrunk(trunkSignalOfEvent(payload)),
+    observeCdr: (cdr) => observeTrunk(trunkSignalOfCdr(cdr)),
+    async evaluate() {
+      await checkErrorRate();
+      await checkRateLimit();
+      const firingTrunks = episodes.active().filter((alert) => alert.rule === "trunkDown")
+        .map((alert) => alert.subject ?? "");
+      for (const trunk of new Set([...trunks.trunks(), ...firingTrunks])) await checkTrunk(trunk);
+    },
+    active: () => episodes.active(),
+  };
+
+  // A 402 INSUFFICIENT_BALANCE: the balance is too low whatever the threshold says.
+  async function insufficientBalance(body: unknown): Promise<void> {
+    const details = findDetails(body);
+    const currency = typeof details["currency"] === "string" ? details["currency"] : "INR";
+    const available = Number(details["available"] ?? 0);
+    await apply({
+      rule: "lowBalance",
+      subject: currency.toUpperCase(),
+      firing: true,
+      message: `A call failed for insufficient balance (${
+        Number.isFinite(available) ? available : 0
+      } ${currency} available)`,
+      value: Number.isFinite(available) ? available : 0,
+    });
+  }
+}
+
+function findDetails(body: unknown): Record<string, unknown> {
+  const record = (value: unknown) =>
+    typeof value === "object" && value !== null ? value as Record<string, unknown> : {};
+  const error = record(record(body)["error"]);
+  return record(error["details"] ?? record(body)["details"]);
+}
+
+const percent = (ratio: number): string => `${Math.round(ratio * 1000) / 10} %`;
