@@ -33,6 +33,8 @@ export type * from "./src/hooks.ts";
 export type * from "./src/options.ts";
 export type { PluginHost, VobizPlugin } from "./src/plugin.ts";
 export { toValidationIssues, validateInput } from "./src/validation.ts";
+export * from "./src/validators.ts";
+export * from "./src/webhooks.ts";
 export * from "./src/resources/account.ts";
 export * from "./src/resources/balance.ts";
 export type { Resources } from "./src/resources/mod.ts";
