@@ -260,7 +260,7 @@ describe("unknown outcomes", () => {
     const { purchase } = setup({
       mock,
       fetch: async (input, init) => {
-        const isPurchase = new Request(input, init).url.endsWith("purchase-from-inventory");
+        const isPurchase = input.url.endsWith("purchase-from-inventory");
         const response = await mock.fetch(input, init);
         if (!first || !isPurchase) return response;
         first = false;
