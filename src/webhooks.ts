@@ -141,9 +141,11 @@ const schemes: readonly Scheme[] = [
 
 /** A header's first value, trimmed; "" when absent. */
 function readHeader(headers: HeadersLike, name: string): string {
-  if (headers instanceof Headers) return headers.get(name)?.trim() ?? "";
-  const key = Object.keys(headers).find((candidate) => candidate.toLowerCase() === name);
-  const value = key === undefined ? undefined : headers[key];
+  // Duck-typed, so Headers from another realm or a fetch polyfill work too.
+  if (typeof headers.get === "function") return (headers as Headers).get(name)?.trim() ?? "";
+  const record = headers as Readonly<Record<string, string | readonly string[] | undefined>>;
+  const key = Object.keys(record).find((candidate) => candidate.toLowerCase() === name);
+  const value = key === undefined ? undefined : record[key];
   return (typeof value === "string" ? value : value?.[0] ?? "").trim();
 }
 

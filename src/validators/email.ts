@@ -37,7 +37,16 @@ function isAddressLiteral(domain: string): boolean {
   return parseIPv4(inner) !== undefined;
 }
 
-/** Whether `text` is an address {@link EmailSchema} accepts. */
+/**
+ * Whether `text` is an address {@link EmailSchema} accepts.
+ *
+ * @example
+ * ```ts
+ * import { isEmail } from "vobiz-kit";
+ * isEmail('"john doe"@example.com'); // true
+ * isEmail("john@localhost"); // false: one label
+ * ```
+ */
 export function isEmail(text: string): boolean {
   if (text.length > 254) return false; // RFC 5321 path limit
   const at = text.lastIndexOf("@");

@@ -14,7 +14,15 @@
 import * as v from "valibot";
 import { isPublicIPv4, isPublicIPv6, parseIPv4, parseIPv6 } from "../_internal/ip.ts";
 
-/** Longest URL accepted (Vobiz's limit on `webhook_url`). */
+/**
+ * Longest URL {@link PublicUrlSchema} accepts (Vobiz's limit on `webhook_url`).
+ *
+ * @example
+ * ```ts
+ * import { MAX_URL_LENGTH } from "vobiz-kit";
+ * if (url.length > MAX_URL_LENGTH) throw new Error("webhook URL too long");
+ * ```
+ */
 export const MAX_URL_LENGTH = 500;
 
 // Special-use and private-network names that never resolve to a public host.
@@ -83,8 +91,6 @@ function urlProblem(text: string): string | undefined {
   } catch {
     return "must be a valid absolute URL";
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") return "must use http or https";
-  if (url.username !== "" || url.password !== "") return "must not contain a user name or password";
   const written = authority.startsWith("[")
     ? authority.slice(0, authority.indexOf("]") + 1)
     : authority.split(":")[0]!;
