@@ -267,9 +267,16 @@ export function metrics(options: MetricsOptions = {}): MetricsPlugin {
   let refreshTotal = 0;
   let asr: MetricsSnapshot["asr"] = null;
 
-  const labelsOf = (
-    context: CallContext,
-  ) => [routeLabel(context.route), methodLabel(context.method)];
+  // Route templates repeat: remember their labels (bounded, as raw routes may not repeat).
+  const routeLabels = new Map<string, string>();
+  function labelsOf(context: CallContext): string[] {
+    let route = routeLabels.get(context.route);
+    if (route === undefined) {
+      if (routeLabels.size >= 1000) routeLabels.clear();
+      routeLabels.set(context.route, route = routeLabel(context.route));
+    }
+    return [route, methodLabel(context.method)];
+  }
 
   function recordBalance(body: unknown): void {
     const reading = balanceOf(body);

@@ -21,6 +21,10 @@ const secretKeys = new Set([
 // `access_token`, `refresh_token`, `x-auth-token`, `client_secret`, … (but not `token_type`).
 const secretSuffixes = ["password", "token", "secret"];
 
+// An object naming a secret field in one of these has its value in one of those.
+const nameFields = ["field", "path", "param", "name", "key"];
+const valueFields = new Set(["value", "input", "received", "provided"]);
+
 const normalize = (key: string): string => key.toLowerCase().replace(/[-_]/g, "");
 
 /** True for the name of a header, field or query parameter that holds a secret by default. */
@@ -47,13 +51,21 @@ export function createRedactor(extra: readonly string[] = []): Redact {
     if (seen.has(value)) return "[Circular]";
     if (depth > 16) return "[Truncated]";
     seen.add(value);
-    const result = Array.isArray(value)
-      ? value.map((item) => walk(item, depth + 1, seen))
-      : Object.fromEntries(
-        Object.entries(value).map((
-          [key, item],
-        ) => [key, secret(key) ? REDACTED : walk(item, depth + 1, seen)]),
+    let result: unknown;
+    if (Array.isArray(value)) result = value.map((item) => walk(item, depth + 1, seen));
+    else {
+      // `{ field: "password", value: "…" }`: how validation errors echo what was sent.
+      const named = nameFields.some((name) => {
+        const field = (value as Record<string, unknown>)[name];
+        return typeof field === "string" && secret(field.split(".").at(-1) ?? field);
+      });
+      result = Object.fromEntries(
+        Object.entries(value).map(([key, item]) => [
+          key,
+          secret(key) || (named && valueFields.has(key)) ? REDACTED : walk(item, depth + 1, seen),
+        ]),
       );
+    }
     seen.delete(value);
     return result;
   }

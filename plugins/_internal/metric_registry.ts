@@ -66,7 +66,7 @@ export function createRegistry(maxSeries: number, meter?: OtelMeter): Registry {
     const key = labels.join("\u0000");
     const found = target.series.get(key);
     if (found) return found;
-    const fits = target.series.size < maxSeries;
+    const fits = target.series.size < maxSeries - 1; // one place is kept for `other`
     const values = fits ? [...labels] : labels.map(() => "other");
     const overflowKey = values.join("\u0000");
     const existing = target.series.get(overflowKey);
