@@ -325,7 +325,7 @@ describe("error shapes", () => {
       assert.equal(error.route, "/auth/me");
       assert.match(error.requestId ?? "", /^[0-9a-f-]{36}$/);
       for (const [key, value] of Object.entries(expected)) {
-        const actual = (error as unknown as Record<string, unknown>)[key];
+        const actual: unknown = (error as unknown as Record<string, unknown>)[key];
         if (value instanceof RegExp) assert.match(String(actual), value);
         else assert.deepEqual(actual, value, key);
       }
