@@ -47,8 +47,8 @@ import type { PluginHost, VobizPlugin } from "../src/plugin.ts";
 import { type KeyValueStore, memoryStore } from "../src/store.ts";
 import { numberPurchaseCheck } from "./_internal/idempotency_checks.ts";
 import {
-  doneRecord,
   type DoneRecord,
+  doneRecord,
   type IdempotencyRecord,
   replayResponse,
 } from "./_internal/idempotency_record.ts";

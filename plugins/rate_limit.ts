@@ -115,7 +115,9 @@ const optionsSchema = v.strictObject({
   maxConcurrent: v.optional(count),
   callsPerSecond: v.optional(count),
   callRoute: v.optional(v.object({ method: v.string(), path: v.instance(RegExp) })),
-  maxQueued: v.optional(v.union([v.pipe(v.number(), v.integer(), v.minValue(0)), v.literal(Infinity)])),
+  maxQueued: v.optional(
+    v.union([v.pipe(v.number(), v.integer(), v.minValue(0)), v.literal(Infinity)]),
+  ),
   maxWaitMs: v.optional(ms),
   backoffMs: v.optional(ms),
   maxPauseMs: v.optional(ms),
@@ -250,7 +252,11 @@ export function rateLimit(options: RateLimitOptions = {}): RateLimitPlugin {
             if (at + needed > deadline) throw tooLong(context, at + needed - now);
             await time.sleep(needed, context.options.signal);
           } else if (active >= maxConcurrent) {
-            await within(new Promise<void>((resolve) => slotFreed.push(resolve)), context, deadline);
+            await within(
+              new Promise<void>((resolve) => slotFreed.push(resolve)),
+              context,
+              deadline,
+            );
           } else {
             take(context, at);
             active++;

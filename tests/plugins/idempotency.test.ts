@@ -84,9 +84,9 @@ describe("idempotency keys", () => {
   test("calls marked paid or given a key are covered, whatever the route", async () => {
     const seen: (string | null)[] = [];
     const { vobiz } = setup({
-      fetch: async (input, init) => {
+      fetch: (input, init) => {
         seen.push(new Request(input, init).headers.get("idempotency-key"));
-        return Response.json({ ok: true });
+        return Promise.resolve(Response.json({ ok: true }));
       },
     });
     await vobiz.request("POST", "/Account/{auth_id}/custom", { paid: true });
@@ -357,7 +357,11 @@ describe("unknown outcomes", () => {
               searchParams: { status: "live" },
             }) as { calls: string[] };
             return live.calls.length === 1
-              ? { outcome: "performed", checked: "one live call", result: { request_uuid: live.calls[0] } }
+              ? {
+                outcome: "performed",
+                checked: "one live call",
+                result: { request_uuid: live.calls[0] },
+              }
               : { outcome: "unknown", checked: `${live.calls.length} live calls` };
           },
         }],
