@@ -38,3 +38,6 @@ export * from "./src/webhooks.ts";
 export * from "./src/resources/account.ts";
 export * from "./src/resources/balance.ts";
 export type { Resources } from "./src/resources/mod.ts";
+export * from "./src/resources/index.ts";
+export * from "./src/pagination.ts";
+export * from "./src/operations/test_call.ts";

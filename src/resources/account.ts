@@ -1,38 +1,142 @@
 /**
- * `client.account`: the authenticated account (`GET /auth/me`).
+ * `client.account`: the authenticated account (`GET /auth/me`), its live concurrency, and the
+ * capacity (CPS and concurrent calls) it can preview and buy.
  *
  * @example
  * ```ts
  * const me = await vobiz.account.get();
  * console.log(me.auth_id, me.cps_limit);
+ * const { concurrent_calls, max_concurrent } = await vobiz.account.concurrency();
  * ```
  *
  * @module
  */
 import * as v from "valibot";
 import type { CallOptions } from "../options.ts";
+import { validateInput } from "../validation.ts";
+import { type Amount, AmountSchema, maybe, send } from "./_shared.ts";
 import type { RequestFn } from "./request_fn.ts";
 
-/** The account object. Open: unknown fields and enum values pass (the API adds them in v1). */
-export const AccountSchema: v.LooseObjectSchema<{
-  auth_id: v.StringSchema<undefined>;
-  name: v.OptionalSchema<v.NullableSchema<v.StringSchema<undefined>, undefined>, undefined>;
-  email: v.OptionalSchema<v.NullableSchema<v.StringSchema<undefined>, undefined>, undefined>;
-  cps_limit: v.OptionalSchema<v.NullableSchema<v.NumberSchema<undefined>, undefined>, undefined>;
-  concurrent_calls_limit: v.OptionalSchema<
-    v.NullableSchema<v.NumberSchema<undefined>, undefined>,
-    undefined
-  >;
-}, undefined> = v.looseObject({
+/** The account object of `GET /auth/me` (main fields; any other field passes through). */
+export interface Account {
+  auth_id: string;
+  id?: string | number | null | undefined;
+  name?: string | null | undefined;
+  email?: string | null | undefined;
+  account_type?: string | null | undefined;
+  /** When the auth token expires, if the account's tokens expire (ISO 8601). */
+  auth_token_expire_time?: string | null | undefined;
+  cps_limit?: number | null | undefined;
+  concurrent_calls_limit?: number | null | undefined;
+  base_cps_limit?: number | null | undefined;
+  base_concurrent_calls_limit?: number | null | undefined;
+  purchased_cps?: number | null | undefined;
+  purchased_concurrent_calls?: number | null | undefined;
+  is_active?: boolean | null | undefined;
+  created_at?: string | null | undefined;
+  [key: string]: unknown;
+}
+
+/** Schema of {@link Account}. Open: unknown fields and enum values pass (the API adds them in v1). */
+export const AccountSchema: v.GenericSchema<unknown, Account> = v.looseObject({
   auth_id: v.string(),
-  name: v.optional(v.nullable(v.string())),
-  email: v.optional(v.nullable(v.string())),
-  cps_limit: v.optional(v.nullable(v.number())),
-  concurrent_calls_limit: v.optional(v.nullable(v.number())),
+  id: maybe(v.union([v.string(), v.number()])),
+  name: maybe(v.string()),
+  email: maybe(v.string()),
+  account_type: maybe(v.string()),
+  auth_token_expire_time: maybe(v.string()),
+  cps_limit: maybe(v.number()),
+  concurrent_calls_limit: maybe(v.number()),
+  base_cps_limit: maybe(v.number()),
+  base_concurrent_calls_limit: maybe(v.number()),
+  purchased_cps: maybe(v.number()),
+  purchased_concurrent_calls: maybe(v.number()),
+  is_active: maybe(v.boolean()),
+  created_at: maybe(v.string()),
 });
 
-/** The account object returned by `GET /auth/me`. */
-export type Account = v.InferOutput<typeof AccountSchema>;
+/** Live concurrency of the account (`GET /Account/{auth_id}/concurrency`). */
+export interface Concurrency {
+  concurrent_calls: number;
+  max_concurrent?: number | null | undefined;
+  utilization_pct?: number | null | undefined;
+  account_id?: string | null | undefined;
+  request_id?: string | null | undefined;
+  [key: string]: unknown;
+}
+
+/** Schema of {@link Concurrency}. */
+export const ConcurrencySchema: v.GenericSchema<unknown, Concurrency> = v.looseObject({
+  concurrent_calls: v.number(),
+  max_concurrent: maybe(v.number()),
+  utilization_pct: maybe(v.number()),
+  account_id: maybe(v.string()),
+  request_id: maybe(v.string()),
+});
+
+/** Capacity to price or buy: `concurrent_calls` or `cps`, and how many. */
+export interface CapacityRequest {
+  /** `concurrent_calls` (sold in blocks of 10) or `cps` (blocks of 3). */
+  resource_type: "concurrent_calls" | "cps";
+  /** Units to add; a positive integer. */
+  quantity: number;
+}
+
+/** Schema of {@link CapacityRequest}. */
+export const CapacityRequestSchema: v.GenericSchema<CapacityRequest> = v.object({
+  resource_type: v.picklist(["concurrent_calls", "cps"]),
+  quantity: v.pipe(
+    v.number(),
+    v.integer("must be an integer"),
+    v.minValue(1, "must be at least 1"),
+  ),
+});
+
+/** A price preview (`monthly_cost` is a decimal string and stays one). */
+export interface ChannelPricingPreview {
+  resource_type: string;
+  quantity: number;
+  monthly_cost: Amount;
+  currency?: string | null | undefined;
+  breakdown?: unknown[] | null | undefined;
+  [key: string]: unknown;
+}
+
+/** Schema of {@link ChannelPricingPreview}. */
+export const ChannelPricingPreviewSchema: v.GenericSchema<unknown, ChannelPricingPreview> = v
+  .looseObject({
+    resource_type: v.string(),
+    quantity: v.number(),
+    monthly_cost: AmountSchema,
+    currency: maybe(v.string()),
+    breakdown: maybe(v.array(v.unknown())),
+  });
+
+/** A capacity subscription (renews every 30 days). */
+export interface ChannelSubscription {
+  id: string | number;
+  resource_type: string;
+  quantity: number;
+  monthly_cost?: Amount | null | undefined;
+  currency?: string | null | undefined;
+  status?: string | null | undefined;
+  next_billing_date?: string | null | undefined;
+  is_active?: boolean | null | undefined;
+  [key: string]: unknown;
+}
+
+/** Schema of {@link ChannelSubscription}. */
+export const ChannelSubscriptionSchema: v.GenericSchema<unknown, ChannelSubscription> = v
+  .looseObject({
+    id: v.union([v.string(), v.number()]),
+    resource_type: v.string(),
+    quantity: v.number(),
+    monthly_cost: maybe(AmountSchema),
+    currency: maybe(v.string()),
+    status: maybe(v.string()),
+    next_billing_date: maybe(v.string()),
+    is_active: maybe(v.boolean()),
+  });
 
 /** `client.account`. */
 export interface AccountResource {
@@ -45,11 +149,77 @@ export interface AccountResource {
    * ```
    */
   get(options?: CallOptions): Promise<Account>;
+  /**
+   * Calls in progress against the account's limit.
+   *
+   * @example
+   * ```ts
+   * const { concurrent_calls, max_concurrent } = await vobiz.account.concurrency();
+   * ```
+   */
+  concurrency(options?: CallOptions): Promise<Concurrency>;
+  /**
+   * The monthly price of extra capacity, without buying it.
+   *
+   * @example
+   * ```ts
+   * const { monthly_cost, currency } = await vobiz.account.previewCapacity({
+   *   resource_type: "cps",
+   *   quantity: 3,
+   * });
+   * ```
+   */
+  previewCapacity(request: CapacityRequest, options?: CallOptions): Promise<ChannelPricingPreview>;
+  /**
+   * Buys capacity: the first month is debited at once. A paid write (`paid: true`), never re-sent
+   * blindly by a plugin.
+   *
+   * @example
+   * ```ts
+   * await vobiz.account.subscribeCapacity({ resource_type: "concurrent_calls", quantity: 10 });
+   * ```
+   */
+  subscribeCapacity(request: CapacityRequest, options?: CallOptions): Promise<ChannelSubscription>;
+  /**
+   * Rotates the account's auth token (`POST /auth-token/rotate`): the old token stops working at
+   * once, so update the client's `authToken` supplier with the answer. Irreversible, so marked
+   * `paid` (never re-sent blindly). The answer's fields are not documented; it is returned as is.
+   *
+   * @example
+   * ```ts
+   * const answer = await vobiz.account.rotateAuthToken();
+   * ```
+   */
+  rotateAuthToken(options?: CallOptions): Promise<Record<string, unknown>>;
 }
 
 /** Binds the account resource to a client's `request`. */
 export function accountResource(request: RequestFn): AccountResource {
   return {
-    get: (options) => request<Account>("GET", "/auth/me", { ...options, schema: AccountSchema }),
+    get: (options) => send<Account>(request, "account.get", { ...options, schema: AccountSchema }),
+    concurrency: (options) =>
+      send<Concurrency>(request, "account.concurrency", {
+        ...options,
+        schema: ConcurrencySchema,
+      }),
+    previewCapacity: async (body, options) =>
+      await send<ChannelPricingPreview>(request, "account.previewCapacity", {
+        ...options,
+        searchParams: { ...validateInput(CapacityRequestSchema, body) },
+        schema: ChannelPricingPreviewSchema,
+      }),
+    subscribeCapacity: async (body, options) =>
+      await send<ChannelSubscription>(request, "account.subscribeCapacity", {
+        ...options,
+        json: validateInput(CapacityRequestSchema, body),
+        schema: ChannelSubscriptionSchema,
+        paid: true,
+      }),
+    rotateAuthToken: (options) =>
+      send<Record<string, unknown>>(request, "account.rotateAuthToken", {
+        ...options,
+        schema: v.looseObject({}),
+        paid: true,
+      }),
   };
 }

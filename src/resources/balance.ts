@@ -11,6 +11,7 @@
 import * as v from "valibot";
 import type { CallOptions } from "../options.ts";
 import { validateInput } from "../validation.ts";
+import { send } from "./_shared.ts";
 import type { RequestFn } from "./request_fn.ts";
 
 /** An ISO 4217 currency code (three upper-case letters). */
@@ -53,7 +54,7 @@ export function balanceResource(request: RequestFn): BalanceResource {
   return {
     // async, so that bad input rejects the promise instead of throwing synchronously
     get: async (currency = "INR", options) =>
-      await request<Balance>("GET", "/Account/{auth_id}/balance/{currency}", {
+      await send<Balance>(request, "balance.get", {
         ...options,
         params: { currency: validateInput(CurrencySchema, currency, "currency") },
         schema: BalanceSchema,

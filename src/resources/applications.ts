@@ -1,0 +1,249 @@
+/**
+ * `client.applications`: voice applications (answer, hangup and fallback URLs) that numbers and
+ * endpoints are attached to. Plivo-style routes with a trailing slash; updates are `POST`.
+ *
+ * @example
+ * ```ts
+ * const { app_id } = await vobiz.applications.create({
+ *   app_name: "IVR",
+ *   answer_url: "https://app.example.com/answer.xml",
+ *   answer_method: "POST",
+ * });
+ * ```
+ *
+ * @module
+ */
+import * as v from "valibot";
+import type { CallOptions } from "../options.ts";
+import { type ListOptions, type Page, plivoOffset } from "../pagination.ts";
+import { validateInput } from "../validation.ts";
+import { PublicUrlSchema, safeText } from "../validators.ts";
+import {
+  type Acknowledgement,
+  AcknowledgementSchema,
+  HttpMethodSchema,
+  idParam,
+  listing,
+  maybe,
+  type ObjectList,
+  objectList,
+  type OffsetFilters,
+  OffsetFiltersSchema,
+  send,
+} from "./_shared.ts";
+import type { RequestFn } from "./request_fn.ts";
+
+/** An application. */
+export interface Application {
+  app_id: string | number;
+  app_name?: string | null | undefined;
+  answer_url?: string | null | undefined;
+  answer_method?: string | null | undefined;
+  hangup_url?: string | null | undefined;
+  hangup_method?: string | null | undefined;
+  fallback_answer_url?: string | null | undefined;
+  fallback_method?: string | null | undefined;
+  default_number_app?: boolean | null | undefined;
+  default_endpoint_app?: boolean | null | undefined;
+  enabled?: boolean | null | undefined;
+  sip_uri?: string | null | undefined;
+  resource_uri?: string | null | undefined;
+  created_at?: string | null | undefined;
+  [key: string]: unknown;
+}
+
+/** Schema of {@link Application}. */
+export const ApplicationSchema: v.GenericSchema<unknown, Application> = v.looseObject({
+  app_id: v.union([v.string(), v.number()]),
+  app_name: maybe(v.string()),
+  answer_url: maybe(v.string()),
+  answer_method: maybe(v.string()),
+  hangup_url: maybe(v.string()),
+  hangup_method: maybe(v.string()),
+  fallback_answer_url: maybe(v.string()),
+  fallback_method: maybe(v.string()),
+  default_number_app: maybe(v.boolean()),
+  default_endpoint_app: maybe(v.boolean()),
+  enabled: maybe(v.boolean()),
+  sip_uri: maybe(v.string()),
+  resource_uri: maybe(v.string()),
+  created_at: maybe(v.string()),
+});
+
+/** Schema of a page of applications (style A). */
+export const ApplicationListSchema: v.GenericSchema<unknown, ObjectList<Application>> = objectList(
+  ApplicationSchema,
+);
+
+/** Fields of an application create or update. */
+export interface ApplicationFields {
+  /** Name (≤ 255 characters). */
+  app_name?: string | undefined;
+  answer_url?: string | undefined;
+  answer_method?: "GET" | "POST" | undefined;
+  /** Falls back to `answer_url` when omitted. */
+  hangup_url?: string | undefined;
+  hangup_method?: "GET" | "POST" | undefined;
+  fallback_answer_url?: string | undefined;
+  fallback_method?: "GET" | "POST" | undefined;
+  message_url?: string | undefined;
+  message_method?: "GET" | "POST" | undefined;
+  default_number_app?: boolean | undefined;
+  default_endpoint_app?: boolean | undefined;
+  public_uri?: boolean | undefined;
+  [key: string]: unknown;
+}
+
+/** Body of `applications.create`: `app_name` and `answer_url` required. */
+export interface ApplicationCreate extends ApplicationFields {
+  app_name: string;
+  answer_url: string;
+}
+
+const appName = v.pipe(safeText(255), v.nonEmpty("must not be empty"));
+const applicationFields = {
+  answer_method: v.optional(HttpMethodSchema),
+  hangup_url: v.optional(PublicUrlSchema),
+  hangup_method: v.optional(HttpMethodSchema),
+  fallback_answer_url: v.optional(PublicUrlSchema),
+  fallback_method: v.optional(HttpMethodSchema),
+  message_url: v.optional(PublicUrlSchema),
+  message_method: v.optional(HttpMethodSchema),
+  default_number_app: v.optional(v.boolean()),
+  default_endpoint_app: v.optional(v.boolean()),
+  public_uri: v.optional(v.boolean()),
+};
+
+/** Schema of {@link ApplicationCreate}. */
+export const ApplicationCreateSchema: v.GenericSchema<ApplicationCreate> = v.looseObject({
+  app_name: appName,
+  answer_url: PublicUrlSchema,
+  ...applicationFields,
+});
+
+/** Schema of {@link ApplicationFields} (a partial update). */
+export const ApplicationUpdateSchema: v.GenericSchema<ApplicationFields> = v.looseObject({
+  app_name: v.optional(appName),
+  answer_url: v.optional(PublicUrlSchema),
+  ...applicationFields,
+});
+
+/** The answer of a create (`{ api_id, app_id, message }`) or update (`{ api_id, message }`). */
+export interface ApplicationWrite {
+  app_id?: string | number | null | undefined;
+  message?: string | null | undefined;
+  api_id?: string | null | undefined;
+  [key: string]: unknown;
+}
+
+/** Schema of {@link ApplicationWrite}. */
+export const ApplicationWriteSchema: v.GenericSchema<unknown, ApplicationWrite> = v.looseObject({
+  app_id: maybe(v.union([v.string(), v.number()])),
+  message: maybe(v.string()),
+  api_id: maybe(v.string()),
+});
+
+/** `client.applications`. */
+export interface ApplicationsResource {
+  /**
+   * Every application, 100 per request.
+   *
+   * @example
+   * ```ts
+   * for await (const app of vobiz.applications.list()) console.log(app.app_id, app.app_name);
+   * ```
+   */
+  list(
+    filters?: OffsetFilters,
+    options?: ListOptions,
+  ): AsyncGenerator<Application, void, undefined>;
+  /**
+   * One page (`limit`/`offset`).
+   *
+   * @example
+   * ```ts
+   * const { items, total } = await vobiz.applications.listPage({ limit: 20 });
+   * ```
+   */
+  listPage(
+    filters?: OffsetFilters,
+    options?: CallOptions,
+  ): Promise<Page<Application, ObjectList<Application>>>;
+  /**
+   * One application.
+   *
+   * @example
+   * ```ts
+   * const app = await vobiz.applications.get(appId);
+   * ```
+   */
+  get(appId: string | number, options?: CallOptions): Promise<Application>;
+  /**
+   * Creates an application.
+   *
+   * @example
+   * ```ts
+   * const { app_id } = await vobiz.applications.create({ app_name: "IVR", answer_url });
+   * ```
+   */
+  create(body: ApplicationCreate, options?: CallOptions): Promise<ApplicationWrite>;
+  /**
+   * Changes some fields (`POST …/Application/{app_id}/`).
+   *
+   * @example
+   * ```ts
+   * await vobiz.applications.update(appId, { hangup_url: "https://app.example.com/hangup" });
+   * ```
+   */
+  update(
+    appId: string | number,
+    body: ApplicationFields,
+    options?: CallOptions,
+  ): Promise<ApplicationWrite>;
+  /**
+   * Deletes an application (409 while numbers are attached).
+   *
+   * @example
+   * ```ts
+   * await vobiz.applications.delete(appId);
+   * ```
+   */
+  delete(appId: string | number, options?: CallOptions): Promise<Acknowledgement>;
+}
+
+/** Binds the applications resource to a client's `request`. */
+export function applicationsResource(request: RequestFn): ApplicationsResource {
+  return {
+    ...listing<Application, ObjectList<Application>, OffsetFilters>(request, {
+      route: "applications.list",
+      style: plivoOffset(),
+      filters: OffsetFiltersSchema,
+      schema: ApplicationListSchema,
+    }),
+    get: async (appId, options) =>
+      await send<Application>(request, "applications.get", {
+        ...options,
+        params: idParam("app_id", appId),
+        schema: ApplicationSchema,
+      }),
+    create: async (body, options) =>
+      await send<ApplicationWrite>(request, "applications.create", {
+        ...options,
+        json: validateInput(ApplicationCreateSchema, body),
+        schema: ApplicationWriteSchema,
+      }),
+    update: async (appId, body, options) =>
+      await send<ApplicationWrite>(request, "applications.update", {
+        ...options,
+        params: idParam("app_id", appId),
+        json: validateInput(ApplicationUpdateSchema, body),
+        schema: ApplicationWriteSchema,
+      }),
+    delete: async (appId, options) =>
+      await send<Acknowledgement>(request, "applications.delete", {
+        ...options,
+        params: idParam("app_id", appId),
+        schema: AcknowledgementSchema,
+      }),
+  };
+}

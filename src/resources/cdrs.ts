@@ -1,0 +1,363 @@
+/**
+ * `client.cdrs`: call detail records. A date range is fetched as **one** ranged query
+ * (`start_date` + `end_date`, given together) paged at 100 per request, never day by day.
+ * `export` streams the CSV the API produces.
+ *
+ * @example
+ * ```ts
+ * let cost = 0;
+ * for await (const cdr of vobiz.cdrs.list({ start_date: "2026-11-01", end_date: "2026-11-26" })) {
+ *   cost += Number(cdr.total_cost ?? 0);
+ * }
+ * const csv = await vobiz.cdrs.export({ start_date: "2026-11-01", end_date: "2026-11-26" });
+ * await csv.pipeTo(fileSink);
+ * ```
+ *
+ * @module
+ */
+import * as v from "valibot";
+import type { CallOptions } from "../options.ts";
+import { cdrPage, limitOnly, type ListOptions, loadPage, type Page } from "../pagination.ts";
+import { validateInput } from "../validation.ts";
+import { dateRange, DateSchema, perPage, safeText } from "../validators.ts";
+import {
+  type Amount,
+  AmountSchema,
+  CountSchema,
+  idParam,
+  listing,
+  maybe,
+  PageNumberSchema,
+  send,
+  toSearchParams,
+} from "./_shared.ts";
+import type { RequestFn } from "./request_fn.ts";
+
+/**
+ * A call detail record (main fields; all 43 pass through). `mos: 0` means the call had no media.
+ * Costs and quality figures are kept exactly as sent.
+ */
+export interface Cdr {
+  /** The call's UUID: the id `cdrs.get` takes. */
+  uuid: string;
+  /** Numeric id (not accepted by `cdrs.get`). */
+  id?: number | string | null | undefined;
+  account_id?: string | null | undefined;
+  call_direction?: string | null | undefined;
+  caller_id_number?: string | null | undefined;
+  destination_number?: string | null | undefined;
+  start_time?: string | null | undefined;
+  progress_time?: string | null | undefined;
+  answer_time?: string | null | undefined;
+  end_time?: string | null | undefined;
+  duration?: number | null | undefined;
+  billsec?: number | null | undefined;
+  ring_time?: number | string | null | undefined;
+  cost?: Amount | null | undefined;
+  total_cost?: Amount | null | undefined;
+  streaming_cost?: Amount | null | undefined;
+  currency?: string | null | undefined;
+  hangup_cause?: string | null | undefined;
+  hangup_cause_code?: number | null | undefined;
+  hangup_source?: string | null | undefined;
+  mos?: number | string | null | undefined;
+  packet_loss?: number | string | null | undefined;
+  jitter?: number | string | null | undefined;
+  codec?: string | null | undefined;
+  trunk_id?: string | null | undefined;
+  sip_call_id?: string | null | undefined;
+  [key: string]: unknown;
+}
+
+const numeric = v.union([v.number(), v.string()]);
+
+/** Schema of {@link Cdr}. */
+export const CdrSchema: v.GenericSchema<unknown, Cdr> = v.looseObject({
+  uuid: v.string(),
+  id: maybe(v.union([v.number(), v.string()])),
+  account_id: maybe(v.string()),
+  call_direction: maybe(v.string()),
+  caller_id_number: maybe(v.string()),
+  destination_number: maybe(v.string()),
+  start_time: maybe(v.string()),
+  progress_time: maybe(v.string()),
+  answer_time: maybe(v.string()),
+  end_time: maybe(v.string()),
+  duration: maybe(v.number()),
+  billsec: maybe(v.number()),
+  ring_time: maybe(numeric),
+  cost: maybe(AmountSchema),
+  total_cost: maybe(AmountSchema),
+  streaming_cost: maybe(AmountSchema),
+  currency: maybe(v.string()),
+  hangup_cause: maybe(v.string()),
+  hangup_cause_code: maybe(v.number()),
+  hangup_source: maybe(v.string()),
+  mos: maybe(numeric),
+  packet_loss: maybe(numeric),
+  jitter: maybe(numeric),
+  codec: maybe(v.string()),
+  trunk_id: maybe(v.string()),
+  sip_call_id: maybe(v.string()),
+});
+
+/** One page of CDRs (style C), with a `summary` of the whole filtered set. */
+export interface CdrList {
+  data: Cdr[];
+  pagination?:
+    | {
+      page?: number | undefined;
+      per_page?: number | undefined;
+      total?: number | undefined;
+      pages?: number | undefined;
+      has_next?: boolean | undefined;
+      has_prev?: boolean | undefined;
+      [key: string]: unknown;
+    }
+    | null
+    | undefined;
+  /** `totalCalls, answeredCalls, answerRate, avgCallDuration ("28s"), total_cost, …` as sent. */
+  summary?: Record<string, unknown> | null | undefined;
+  count?: number | null | undefined;
+  success?: boolean | null | undefined;
+  [key: string]: unknown;
+}
+
+/** Schema of {@link CdrList}. */
+export const CdrListSchema: v.GenericSchema<unknown, CdrList> = v.looseObject({
+  data: v.array(CdrSchema),
+  pagination: maybe(v.looseObject({
+    page: v.optional(v.number()),
+    per_page: v.optional(v.number()),
+    total: v.optional(v.number()),
+    pages: v.optional(v.number()),
+    has_next: v.optional(v.boolean()),
+    has_prev: v.optional(v.boolean()),
+  })),
+  summary: maybe(v.looseObject({})),
+  count: maybe(v.number()),
+  success: maybe(v.boolean()),
+});
+
+/** The answer of `cdrs.get`: `{ data: Cdr, success }`. */
+export interface CdrResponse {
+  data: Cdr;
+  success?: boolean | null | undefined;
+  [key: string]: unknown;
+}
+
+/** Schema of {@link CdrResponse}. */
+export const CdrResponseSchema: v.GenericSchema<unknown, CdrResponse> = v.looseObject({
+  data: CdrSchema,
+  success: maybe(v.boolean()),
+});
+
+/** CDR filters (all optional, ANDed). `start_date` and `end_date` go together. */
+export interface CdrFilters {
+  /** First day, `YYYY-MM-DD` (UTC), with `end_date`. */
+  start_date?: string | undefined;
+  /** Last day, `YYYY-MM-DD` (UTC), with `start_date`. */
+  end_date?: string | undefined;
+  /** Caller: digits of the number or a part of it. */
+  from_number?: string | undefined;
+  /** Callee: digits of the number or a part of it. */
+  to_number?: string | undefined;
+  /** `inbound` or `outbound`. */
+  call_direction?: "inbound" | "outbound" | undefined;
+  /** Seconds. */
+  min_duration?: number | undefined;
+  sip_call_id?: string | undefined;
+  bridge_uuid?: string | undefined;
+  /** e.g. `NORMAL_CLEARING`. */
+  hangup_cause?: string | undefined;
+  /** e.g. `send_refuse`. */
+  hangup_disposition?: string | undefined;
+  /** e.g. `sip-trunking`. */
+  context?: string | undefined;
+  campaign_id?: string | undefined;
+  /** Free text. */
+  search?: string | undefined;
+  [key: string]: unknown;
+}
+
+/** {@link CdrFilters} plus paging (`per_page` at most 100, the default). */
+export interface CdrPageFilters extends CdrFilters {
+  page?: number | undefined;
+  per_page?: number | undefined;
+}
+
+const token = v.pipe(
+  v.string(),
+  v.maxLength(255, "must be at most 255 characters"),
+  v.regex(/^[A-Za-z0-9@._:+-]*$/, "must be letters, digits and @ . _ : + -"),
+);
+const numberPart = v.pipe(
+  v.string(),
+  v.regex(/^\+?\d{1,15}$/, "must be digits, optionally after a leading +"),
+);
+const cdrFilterFields = {
+  start_date: v.optional(DateSchema),
+  end_date: v.optional(DateSchema),
+  from_number: v.optional(numberPart),
+  to_number: v.optional(numberPart),
+  call_direction: v.optional(v.picklist(["inbound", "outbound"])),
+  min_duration: v.optional(CountSchema),
+  sip_call_id: v.optional(token),
+  bridge_uuid: v.optional(token),
+  hangup_cause: v.optional(token),
+  hangup_disposition: v.optional(token),
+  context: v.optional(token),
+  campaign_id: v.optional(token),
+  search: v.optional(safeText(255)),
+};
+
+/** Schema of {@link CdrFilters} (export). */
+export const CdrFiltersSchema: v.GenericSchema<CdrFilters> = dateRange(
+  v.looseObject(cdrFilterFields),
+);
+
+/** Schema of {@link CdrPageFilters} (list and search). */
+export const CdrPageFiltersSchema: v.GenericSchema<CdrPageFilters> = dateRange(
+  v.looseObject({
+    ...cdrFilterFields,
+    page: v.optional(PageNumberSchema),
+    per_page: v.optional(perPage(100)),
+  }),
+);
+
+/** The answer of `cdrs.recent` (style G): `{ data[], count, account_id, success }`. */
+export interface CdrRecent {
+  data: Cdr[];
+  count?: number | null | undefined;
+  account_id?: string | null | undefined;
+  success?: boolean | null | undefined;
+  [key: string]: unknown;
+}
+
+/** Schema of {@link CdrRecent}. */
+export const CdrRecentSchema: v.GenericSchema<unknown, CdrRecent> = v.looseObject({
+  data: v.array(CdrSchema),
+  count: maybe(v.number()),
+  account_id: maybe(v.string()),
+  success: maybe(v.boolean()),
+});
+
+/** `client.cdrs`. */
+export interface CdrsResource {
+  /**
+   * Every matching CDR, newest first, 100 per request: a date range is one ranged query.
+   *
+   * @example
+   * ```ts
+   * for await (const cdr of vobiz.cdrs.list({ start_date: "2026-11-01", end_date: "2026-11-26" })) {
+   *   if (cdr.mos !== null && Number(cdr.mos) < 3.5) console.log("poor call", cdr.uuid);
+   * }
+   * ```
+   */
+  list(filters?: CdrPageFilters, options?: ListOptions): AsyncGenerator<Cdr, void, undefined>;
+  /**
+   * One page, with the `summary` of the whole filtered set in `page.body.summary`.
+   *
+   * @example
+   * ```ts
+   * const page = await vobiz.cdrs.listPage({ start_date: "2026-11-01", end_date: "2026-11-26" });
+   * console.log(page.total, page.body.summary);
+   * ```
+   */
+  listPage(filters?: CdrPageFilters, options?: CallOptions): Promise<Page<Cdr, CdrList>>;
+  /**
+   * Like `list`, through `/cdr/search` (its answer also echoes the `filters`).
+   *
+   * @example
+   * ```ts
+   * for await (const cdr of vobiz.cdrs.search({ hangup_cause: "NO_ANSWER" })) console.log(cdr.uuid);
+   * ```
+   */
+  search(filters?: CdrPageFilters, options?: ListOptions): AsyncGenerator<Cdr, void, undefined>;
+  /**
+   * One page of `search`.
+   *
+   * @example
+   * ```ts
+   * const { items } = await vobiz.cdrs.searchPage({ to_number: "+9198" });
+   * ```
+   */
+  searchPage(filters?: CdrPageFilters, options?: CallOptions): Promise<Page<Cdr, CdrList>>;
+  /**
+   * The latest CDRs (`limit`, default 100 here; no paging).
+   *
+   * @example
+   * ```ts
+   * const { items } = await vobiz.cdrs.recent({ limit: 5 });
+   * ```
+   */
+  recent(
+    filters?: { limit?: number | undefined },
+    options?: CallOptions,
+  ): Promise<Page<Cdr, CdrRecent>>;
+  /**
+   * One CDR by the call's `uuid` (the numeric `id` gives a 404).
+   *
+   * @example
+   * ```ts
+   * const { data } = await vobiz.cdrs.get(callUuid);
+   * ```
+   */
+  get(callUuid: string, options?: CallOptions): Promise<CdrResponse>;
+  /**
+   * The matching CDRs as CSV, streamed (the body of `GET …/cdr/export`, sent without
+   * `Accept: application/json`). Read or cancel the stream.
+   *
+   * @example
+   * ```ts
+   * const csv = await vobiz.cdrs.export({ start_date: "2026-11-01", end_date: "2026-11-26" });
+   * const text = await new Response(csv).text();
+   * ```
+   */
+  export(filters?: CdrFilters, options?: CallOptions): Promise<ReadableStream<Uint8Array>>;
+}
+
+/** Binds the CDR resource to a client's `request`. */
+export function cdrsResource(request: RequestFn): CdrsResource {
+  const searches = listing<Cdr, CdrList, CdrPageFilters>(request, {
+    route: "cdrs.search",
+    style: cdrPage(),
+    filters: CdrPageFiltersSchema,
+    schema: CdrListSchema,
+  });
+  const recentStyle = limitOnly();
+  return {
+    ...listing<Cdr, CdrList, CdrPageFilters>(request, {
+      route: "cdrs.list",
+      style: cdrPage(),
+      filters: CdrPageFiltersSchema,
+      schema: CdrListSchema,
+    }),
+    search: searches.list,
+    searchPage: searches.listPage,
+    async recent(filters = {}, options) {
+      const valid = validateInput(v.object({ limit: v.optional(perPage(100)) }), filters);
+      const query = { ...recentStyle.first(100), ...toSearchParams(valid) };
+      return await loadPage<Cdr, CdrRecent>(
+        recentStyle,
+        (searchParams) =>
+          send(request, "cdrs.recent", { ...options, searchParams, schema: CdrRecentSchema }),
+        query,
+      );
+    },
+    get: async (callUuid, options) =>
+      await send<CdrResponse>(request, "cdrs.get", {
+        ...options,
+        params: idParam("call_id", callUuid),
+        schema: CdrResponseSchema,
+      }),
+    async export(filters = {}, options) {
+      const response = await send<Response>(request, "cdrs.export", {
+        ...options,
+        searchParams: toSearchParams(validateInput(CdrFiltersSchema, filters)),
+        responseType: "response",
+      });
+      return response.body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() });
+    },
+  };
+}

@@ -1,0 +1,366 @@
+/**
+ * `client.conferences`: conference rooms in progress. Rooms are created by the `<Conference>`
+ * VobizXML verb, not by the API, and an empty list proves nothing (keep your own registry of room
+ * names). Names are case-sensitive and URL-encoded in paths. A member is addressed by its id, a
+ * comma list of ids, or `all`.
+ *
+ * @example
+ * ```ts
+ * for await (const name of vobiz.conferences.list()) console.log(name);
+ * await vobiz.conferences.members.mute("standup", "all");
+ * await vobiz.conferences.end("standup");
+ * ```
+ *
+ * @module
+ */
+import * as v from "valibot";
+import { VobizHttpError } from "../errors.ts";
+import type { CallOptions } from "../options.ts";
+import { cappedList, type ListOptions, loadPage, type Page, paginate } from "../pagination.ts";
+import { validateInput } from "../validation.ts";
+import { PublicUrlSchema } from "../validators.ts";
+import {
+  type Acknowledgement,
+  AcknowledgementSchema,
+  HttpMethodSchema,
+  maybe,
+  send,
+} from "./_shared.ts";
+import type { RequestFn } from "./request_fn.ts";
+import { routeOf } from "./routes.ts";
+
+/** The room names: `{ api_id, conferences: string[] }` (style H). */
+export interface ConferenceNameList {
+  conferences: string[];
+  api_id?: string | null | undefined;
+  [key: string]: unknown;
+}
+
+/** Schema of {@link ConferenceNameList}. */
+export const ConferenceNameListSchema: v.GenericSchema<unknown, ConferenceNameList> = v
+  .looseObject({
+    conferences: v.array(v.string()),
+    api_id: maybe(v.string()),
+  });
+
+/** A conference room in progress. */
+export interface Conference {
+  conference_name: string;
+  conference_run_time?: string | number | null | undefined;
+  conference_member_count?: string | number | null | undefined;
+  members?: Record<string, unknown>[] | null | undefined;
+  api_id?: string | null | undefined;
+  [key: string]: unknown;
+}
+
+// The API can answer 200 with an error object instead of the room; both shapes are read, and the
+// error one is turned into a VobizHttpError below.
+const ConferenceOrErrorSchema = v.looseObject({
+  conference_name: v.optional(v.string()),
+  conference_run_time: maybe(v.union([v.string(), v.number()])),
+  conference_member_count: maybe(v.union([v.string(), v.number()])),
+  members: maybe(v.array(v.looseObject({}))),
+  api_id: maybe(v.string()),
+  error: maybe(v.unknown()),
+});
+
+/** Body of `conferences.record`. */
+export interface ConferenceRecord {
+  file_format?: "mp3" | "wav" | undefined;
+  callback_url?: string | undefined;
+  callback_method?: "GET" | "POST" | undefined;
+  [key: string]: unknown;
+}
+
+/** Schema of {@link ConferenceRecord}. */
+export const ConferenceRecordSchema: v.GenericSchema<ConferenceRecord> = v.looseObject({
+  file_format: v.optional(v.picklist(["mp3", "wav"])),
+  callback_url: v.optional(PublicUrlSchema),
+  callback_method: v.optional(HttpMethodSchema),
+});
+
+/** A room name: 1–255 characters, not `.` or `..`, no control characters. */
+export const ConferenceNameSchema: v.GenericSchema<string> = v.pipe(
+  v.string(),
+  v.nonEmpty("must not be empty"),
+  v.maxLength(255, "must be at most 255 characters"),
+  // deno-lint-ignore no-control-regex
+  v.regex(/^[^\u0000-\u001f\u007f]+$/, "must not contain control characters"),
+  v.check((name) => name !== "." && name !== "..", "must not be . or .."),
+);
+
+/** A member: an id, a comma list of ids, or `all`. */
+export const MemberIdSchema: v.GenericSchema<string | number> = v.union([
+  v.pipe(
+    v.string(),
+    v.regex(/^(all|[A-Za-z0-9-]+(,[A-Za-z0-9-]+)*)$/, "must be a member id, a comma list, or all"),
+  ),
+  v.pipe(v.number(), v.integer("must be an integer"), v.minValue(0, "must not be negative")),
+]);
+
+/** An in-room action's answer, as sent (`{ api_id, message }` or empty). */
+export type ConferenceActionResult = Record<string, unknown> | undefined;
+
+/** `client.conferences.members`: act on members of a room. */
+export interface ConferenceMembers {
+  /**
+   * Hangs up member(s).
+   *
+   * @example
+   * ```ts
+   * await vobiz.conferences.members.hangup("standup", 12);
+   * ```
+   */
+  hangup(name: string, memberId: string | number, options?: CallOptions): Promise<Acknowledgement>;
+  /**
+   * Kicks member(s) out of the room.
+   *
+   * @example
+   * ```ts
+   * await vobiz.conferences.members.kick("standup", "12,13");
+   * ```
+   */
+  kick(name: string, memberId: string | number, options?: CallOptions): Promise<Acknowledgement>;
+  /**
+   * Mutes member(s).
+   *
+   * @example
+   * ```ts
+   * await vobiz.conferences.members.mute("standup", "all");
+   * ```
+   */
+  mute(name: string, memberId: string | number, options?: CallOptions): Promise<Acknowledgement>;
+  /**
+   * Unmutes member(s).
+   *
+   * @example
+   * ```ts
+   * await vobiz.conferences.members.unmute("standup", "all");
+   * ```
+   */
+  unmute(name: string, memberId: string | number, options?: CallOptions): Promise<Acknowledgement>;
+  /**
+   * Makes member(s) deaf (they stop hearing the room).
+   *
+   * @example
+   * ```ts
+   * await vobiz.conferences.members.deaf("standup", 12);
+   * ```
+   */
+  deaf(name: string, memberId: string | number, options?: CallOptions): Promise<Acknowledgement>;
+  /**
+   * Lets member(s) hear the room again.
+   *
+   * @example
+   * ```ts
+   * await vobiz.conferences.members.undeaf("standup", 12);
+   * ```
+   */
+  undeaf(name: string, memberId: string | number, options?: CallOptions): Promise<Acknowledgement>;
+  /**
+   * Plays an audio URL to member(s).
+   *
+   * @example
+   * ```ts
+   * await vobiz.conferences.members.play("standup", "all", { url: "https://cdn.example.com/beep.mp3" });
+   * ```
+   */
+  play(
+    name: string,
+    memberId: string | number,
+    body: { url: string },
+    options?: CallOptions,
+  ): Promise<Acknowledgement>;
+  /**
+   * Stops playing to member(s).
+   *
+   * @example
+   * ```ts
+   * await vobiz.conferences.members.stopPlay("standup", "all");
+   * ```
+   */
+  stopPlay(
+    name: string,
+    memberId: string | number,
+    options?: CallOptions,
+  ): Promise<Acknowledgement>;
+}
+
+/** `client.conferences`. */
+export interface ConferencesResource {
+  /**
+   * The names of the rooms in progress.
+   *
+   * @example
+   * ```ts
+   * for await (const name of vobiz.conferences.list()) console.log(name);
+   * ```
+   */
+  list(
+    filters?: Record<string, never>,
+    options?: ListOptions,
+  ): AsyncGenerator<string, void, undefined>;
+  /**
+   * The names, as one page (`page.body.api_id` holds the request id).
+   *
+   * @example
+   * ```ts
+   * const { items } = await vobiz.conferences.listPage();
+   * ```
+   */
+  listPage(
+    filters?: Record<string, never>,
+    options?: CallOptions,
+  ): Promise<Page<string, ConferenceNameList>>;
+  /**
+   * One room with its members. The API may answer 200 with an error object for a room that does
+   * not exist; that becomes a `VobizHttpError` (status 200, the error in `body`).
+   *
+   * @example
+   * ```ts
+   * const room = await vobiz.conferences.get("standup");
+   * ```
+   */
+  get(name: string, options?: CallOptions): Promise<Conference>;
+  /**
+   * Ends a room.
+   *
+   * @example
+   * ```ts
+   * await vobiz.conferences.end("standup");
+   * ```
+   */
+  end(name: string, options?: CallOptions): Promise<Acknowledgement>;
+  /**
+   * Ends every room.
+   *
+   * @example
+   * ```ts
+   * await vobiz.conferences.endAll();
+   * ```
+   */
+  endAll(options?: CallOptions): Promise<Acknowledgement>;
+  /**
+   * Starts recording a room (the answer has no recording id; it arrives on `callback_url`).
+   *
+   * @example
+   * ```ts
+   * await vobiz.conferences.record("standup", { file_format: "mp3" });
+   * ```
+   */
+  record(name: string, body?: ConferenceRecord, options?: CallOptions): Promise<Acknowledgement>;
+  /**
+   * Stops recording a room.
+   *
+   * @example
+   * ```ts
+   * await vobiz.conferences.stopRecord("standup");
+   * ```
+   */
+  stopRecord(name: string, options?: CallOptions): Promise<Acknowledgement>;
+  /** Member actions. */
+  readonly members: ConferenceMembers;
+}
+
+type MemberRoute =
+  | "conferences.members.hangup"
+  | "conferences.members.kick"
+  | "conferences.members.mute"
+  | "conferences.members.unmute"
+  | "conferences.members.deaf"
+  | "conferences.members.undeaf"
+  | "conferences.members.play"
+  | "conferences.members.stopPlay";
+
+/** Binds the conferences resource to a client's `request`. */
+export function conferencesResource(request: RequestFn): ConferencesResource {
+  const names = cappedList("conferences");
+  const load = (options: CallOptions | undefined) => () =>
+    send(request, "conferences.list", { ...options, schema: ConferenceNameListSchema });
+  const room = (name: unknown) => ({
+    conference_name: validateInput(ConferenceNameSchema, name, "name"),
+  });
+  const member = (route: MemberRoute) =>
+  async (
+    name: string,
+    memberId: string | number,
+    body: unknown,
+    options: CallOptions | undefined,
+  ) =>
+    await send<Acknowledgement>(request, route, {
+      ...options,
+      params: { ...room(name), member_id: validateInput(MemberIdSchema, memberId, "memberId") },
+      ...(body === undefined ? {} : { json: body }),
+      schema: AcknowledgementSchema,
+    });
+  const simple = (route: MemberRoute) => {
+    const act = member(route);
+    return (name: string, memberId: string | number, options?: CallOptions) =>
+      act(name, memberId, undefined, options);
+  };
+  const playBody = v.looseObject({ url: PublicUrlSchema });
+  return {
+    list(filters, options = {}) {
+      validateInput(v.object({}), filters ?? {});
+      const { maxPages, ...callOptions } = options;
+      return paginate<string>(names, load(callOptions), {}, maxPages);
+    },
+    async listPage(filters, options) {
+      validateInput(v.object({}), filters ?? {});
+      return await loadPage<string, ConferenceNameList>(names, load(options), {});
+    },
+    async get(name, options) {
+      const body = await send<v.InferOutput<typeof ConferenceOrErrorSchema>>(
+        request,
+        "conferences.get",
+        { ...options, params: room(name), schema: ConferenceOrErrorSchema },
+      );
+      if (body.conference_name === undefined) {
+        const { method, path } = routeOf("conferences.get");
+        const message = typeof body.error === "string" ? body.error : "no such conference";
+        throw new VobizHttpError({ status: 200, vobizMessage: message, body, method, route: path });
+      }
+      return body as Conference;
+    },
+    end: async (name, options) =>
+      await send<Acknowledgement>(request, "conferences.end", {
+        ...options,
+        params: room(name),
+        schema: AcknowledgementSchema,
+      }),
+    endAll: (options) =>
+      send<Acknowledgement>(request, "conferences.endAll", {
+        ...options,
+        schema: AcknowledgementSchema,
+      }),
+    record: async (name, body = {}, options) =>
+      await send<Acknowledgement>(request, "conferences.record", {
+        ...options,
+        params: room(name),
+        json: validateInput(ConferenceRecordSchema, body),
+        schema: AcknowledgementSchema,
+      }),
+    stopRecord: async (name, options) =>
+      await send<Acknowledgement>(request, "conferences.stopRecord", {
+        ...options,
+        params: room(name),
+        schema: AcknowledgementSchema,
+      }),
+    members: {
+      hangup: simple("conferences.members.hangup"),
+      kick: simple("conferences.members.kick"),
+      mute: simple("conferences.members.mute"),
+      unmute: simple("conferences.members.unmute"),
+      deaf: simple("conferences.members.deaf"),
+      undeaf: simple("conferences.members.undeaf"),
+      play: async (name, memberId, body, options) =>
+        await member("conferences.members.play")(
+          name,
+          memberId,
+          validateInput(playBody, body),
+          options,
+        ),
+      stopPlay: simple("conferences.members.stopPlay"),
+    },
+  };
+}

@@ -1,0 +1,329 @@
+/**
+ * `client.credentials`: SIP digest credentials that trunks authenticate with (they belong to the
+ * account, not to one trunk; attach one with a trunk's `credential_uuid`). `stale()` lists those
+ * due for rotation, and says whether the account's auth token is.
+ *
+ * @example
+ * ```ts
+ * const cred = await vobiz.credentials.create({ username: "pbx01", password: "long-random-secret" });
+ * await vobiz.trunks.update(trunkId, { credential_uuid: cred.id });
+ * const report = await vobiz.credentials.stale({ maxAgeDays: 90 });
+ * for (const { credential, ageDays } of report.credentials) console.log(credential.username, ageDays);
+ * ```
+ *
+ * @module
+ */
+import * as v from "valibot";
+import type { Clock } from "../clock.ts";
+import type { CallOptions } from "../options.ts";
+import { type ListOptions, type Page, trunkOffset } from "../pagination.ts";
+import { validateInput } from "../validation.ts";
+import { PasswordSchema, safeText, SipUsernameSchema } from "../validators.ts";
+import { type Account, AccountSchema } from "./account.ts";
+import {
+  type Acknowledgement,
+  AcknowledgementSchema,
+  idParam,
+  listing,
+  maybe,
+  type ObjectList,
+  objectList,
+  type OffsetFilters,
+  OffsetFiltersSchema,
+  send,
+} from "./_shared.ts";
+import type { RequestFn } from "./request_fn.ts";
+
+/** A SIP credential (`password` always comes back as `"<redacted>"`). */
+export interface SipCredential {
+  id: string;
+  username: string;
+  account_id?: string | null | undefined;
+  password?: string | null | undefined;
+  /** `{account_id}.sip.vobiz.ai`. */
+  realm?: string | null | undefined;
+  enabled?: boolean | null | undefined;
+  created_at?: string | null | undefined;
+  updated_at?: string | null | undefined;
+  [key: string]: unknown;
+}
+
+/** Schema of {@link SipCredential}. */
+export const SipCredentialSchema: v.GenericSchema<unknown, SipCredential> = v.looseObject({
+  id: v.string(),
+  username: v.string(),
+  account_id: maybe(v.string()),
+  password: maybe(v.string()),
+  realm: maybe(v.string()),
+  enabled: maybe(v.boolean()),
+  created_at: maybe(v.string()),
+  updated_at: maybe(v.string()),
+});
+
+/** Schema of a page of credentials. */
+export const SipCredentialListSchema: v.GenericSchema<unknown, ObjectList<SipCredential>> =
+  objectList(SipCredentialSchema);
+
+/** Body of `credentials.create`. */
+export interface SipCredentialCreate {
+  /** Letters and digits only; unique per account; cannot be changed later. */
+  username: string;
+  /** At least 8 characters. */
+  password: string;
+  [key: string]: unknown;
+}
+
+/** Schema of {@link SipCredentialCreate}. */
+export const SipCredentialCreateSchema: v.GenericSchema<SipCredentialCreate> = v.looseObject({
+  username: SipUsernameSchema,
+  password: PasswordSchema,
+});
+
+/** Body of `credentials.update` (rotate the password, or toggle `enabled`). */
+export interface SipCredentialUpdate {
+  password?: string | undefined;
+  enabled?: boolean | undefined;
+  description?: string | undefined;
+  [key: string]: unknown;
+}
+
+/** Schema of {@link SipCredentialUpdate}. */
+export const SipCredentialUpdateSchema: v.GenericSchema<SipCredentialUpdate> = v.looseObject({
+  password: v.optional(PasswordSchema),
+  enabled: v.optional(v.boolean()),
+  description: v.optional(safeText(1000)),
+});
+
+/** Options of `credentials.stale`. */
+export interface StaleOptions {
+  /** Age after which a credential is due for rotation, in days. Default 90. */
+  maxAgeDays?: number | undefined;
+  /**
+   * When you last rotated the account's auth token (Vobiz does not report it); without it the
+   * report can only tell whether the token has expired.
+   */
+  authTokenRotatedAt?: string | number | Date | undefined;
+}
+
+/** Schema of {@link StaleOptions}. */
+export const StaleOptionsSchema: v.GenericSchema<StaleOptions> = v.object({
+  maxAgeDays: v.optional(v.pipe(v.number(), v.minValue(0, "must not be negative"))),
+  authTokenRotatedAt: v.optional(
+    v.pipe(
+      v.union([v.string(), v.number(), v.date()]),
+      v.check((value) => !Number.isNaN(new Date(value).getTime()), "must be a valid date"),
+    ),
+  ),
+});
+
+/** A credential due for rotation. */
+export interface StaleCredential {
+  /** The credential. */
+  credential: SipCredential;
+  /** Its last change (`updated_at`, else `created_at`; the API has no password-change date). */
+  lastChangedAt: string;
+  /** Whole days since then. */
+  ageDays: number;
+}
+
+/** What `credentials.stale` found. */
+export interface StaleReport {
+  /** The threshold used. */
+  maxAgeDays: number;
+  /** When the check ran (the client's clock), ISO 8601. */
+  checkedAt: string;
+  /** Credentials older than `maxAgeDays`, oldest first. */
+  credentials: StaleCredential[];
+  /** Credentials without a readable timestamp (check them by hand). */
+  unknownAge: SipCredential[];
+  /** The account's auth token. */
+  authToken: {
+    /** `true` due, `false` not due, `undefined` cannot tell (pass `authTokenRotatedAt`). */
+    due: boolean | undefined;
+    /** Why. */
+    reason: string;
+    /** `auth_token_expire_time` of the account, when set. */
+    expiresAt: string | undefined;
+    /** `authTokenRotatedAt` as given, ISO 8601. */
+    lastRotatedAt: string | undefined;
+  };
+}
+
+/** `client.credentials`. */
+export interface CredentialsResource {
+  /**
+   * Every credential (`GET /Account/{auth_id}/trunks/credentials`), 100 per request.
+   *
+   * @example
+   * ```ts
+   * for await (const c of vobiz.credentials.list()) console.log(c.username, c.enabled);
+   * ```
+   */
+  list(
+    filters?: OffsetFilters,
+    options?: ListOptions,
+  ): AsyncGenerator<SipCredential, void, undefined>;
+  /**
+   * One page.
+   *
+   * @example
+   * ```ts
+   * const { items, total } = await vobiz.credentials.listPage();
+   * ```
+   */
+  listPage(
+    filters?: OffsetFilters,
+    options?: CallOptions,
+  ): Promise<Page<SipCredential, ObjectList<SipCredential>>>;
+  /**
+   * One credential (a route only the Go SDK documents; the list is the documented read).
+   *
+   * @example
+   * ```ts
+   * const cred = await vobiz.credentials.get(id);
+   * ```
+   */
+  get(credentialId: string, options?: CallOptions): Promise<SipCredential>;
+  /**
+   * Creates a credential.
+   *
+   * @example
+   * ```ts
+   * await vobiz.credentials.create({ username: "pbx01", password: crypto.randomUUID() });
+   * ```
+   */
+  create(body: SipCredentialCreate, options?: CallOptions): Promise<SipCredential>;
+  /**
+   * Updates a credential: rotate its password, or disable it.
+   *
+   * @example
+   * ```ts
+   * await vobiz.credentials.update(id, { password: crypto.randomUUID() });
+   * ```
+   */
+  update(
+    credentialId: string,
+    body: SipCredentialUpdate,
+    options?: CallOptions,
+  ): Promise<SipCredential>;
+  /**
+   * Deletes a credential.
+   *
+   * @example
+   * ```ts
+   * await vobiz.credentials.delete(id);
+   * ```
+   */
+  delete(credentialId: string, options?: CallOptions): Promise<Acknowledgement>;
+  /**
+   * Credentials due for rotation (last changed more than `maxAgeDays` ago, 90 by default, as
+   * Vobiz recommends) and the state of the account's auth token. Reads every credential and the
+   * account; changes nothing.
+   *
+   * @example
+   * ```ts
+   * const report = await vobiz.credentials.stale({ maxAgeDays: 90 });
+   * if (report.credentials.length > 0 || report.authToken.due) alertOps(report);
+   * ```
+   */
+  stale(options?: StaleOptions, callOptions?: CallOptions): Promise<StaleReport>;
+}
+
+const DAY_MS = 86_400_000;
+
+/** Binds the credentials resource to a client's `request` and clock. */
+export function credentialsResource(request: RequestFn, clock: Clock): CredentialsResource {
+  const lists = listing<SipCredential, ObjectList<SipCredential>, OffsetFilters>(request, {
+    route: "credentials.list",
+    style: trunkOffset(),
+    filters: OffsetFiltersSchema,
+    schema: SipCredentialListSchema,
+  });
+  return {
+    ...lists,
+    get: async (credentialId, options) =>
+      await send<SipCredential>(request, "credentials.get", {
+        ...options,
+        params: idParam("credential_id", credentialId),
+        schema: SipCredentialSchema,
+      }),
+    create: async (body, options) =>
+      await send<SipCredential>(request, "credentials.create", {
+        ...options,
+        json: validateInput(SipCredentialCreateSchema, body),
+        schema: SipCredentialSchema,
+      }),
+    update: async (credentialId, body, options) =>
+      await send<SipCredential>(request, "credentials.update", {
+        ...options,
+        params: idParam("credential_id", credentialId),
+        json: validateInput(SipCredentialUpdateSchema, body),
+        schema: SipCredentialSchema,
+      }),
+    delete: async (credentialId, options) =>
+      await send<Acknowledgement>(request, "credentials.delete", {
+        ...options,
+        params: idParam("credential_id", credentialId),
+        schema: AcknowledgementSchema,
+      }),
+    async stale(options = {}, callOptions) {
+      const { maxAgeDays = 90, authTokenRotatedAt } = validateInput(StaleOptionsSchema, options);
+      const now = clock.now();
+      const credentials: StaleCredential[] = [];
+      const unknownAge: SipCredential[] = [];
+      for await (const credential of lists.list({}, callOptions)) {
+        const lastChangedAt = credential.updated_at ?? credential.created_at;
+        const changed = lastChangedAt ? Date.parse(lastChangedAt) : NaN;
+        if (!lastChangedAt || Number.isNaN(changed)) unknownAge.push(credential);
+        else if (now - changed > maxAgeDays * DAY_MS) {
+          credentials.push({
+            credential,
+            lastChangedAt,
+            ageDays: Math.floor((now - changed) / DAY_MS),
+          });
+        }
+      }
+      credentials.sort((a, b) => b.ageDays - a.ageDays);
+      const account = await send<Account>(request, "account.get", {
+        ...callOptions,
+        schema: AccountSchema,
+      });
+      return {
+        maxAgeDays,
+        checkedAt: new Date(now).toISOString(),
+        credentials,
+        unknownAge,
+        authToken: authTokenState(account, authTokenRotatedAt, maxAgeDays, now),
+      };
+    },
+  };
+}
+
+function authTokenState(
+  account: Account,
+  rotatedAt: string | number | Date | undefined,
+  maxAgeDays: number,
+  now: number,
+): StaleReport["authToken"] {
+  const expiresText = account.auth_token_expire_time ?? undefined;
+  const expires = expiresText ? Date.parse(expiresText) : NaN;
+  const rotated = rotatedAt === undefined ? NaN : new Date(rotatedAt).getTime();
+  const known = {
+    expiresAt: expiresText,
+    lastRotatedAt: Number.isNaN(rotated) ? undefined : new Date(rotated).toISOString(),
+  };
+  if (!Number.isNaN(expires) && expires <= now) {
+    return { due: true, reason: `the auth token expired at ${expiresText}`, ...known };
+  }
+  if (!Number.isNaN(rotated)) {
+    const ageDays = Math.floor((now - rotated) / DAY_MS);
+    return now - rotated > maxAgeDays * DAY_MS
+      ? { due: true, reason: `last rotated ${ageDays} days ago (over ${maxAgeDays})`, ...known }
+      : { due: false, reason: `last rotated ${ageDays} days ago`, ...known };
+  }
+  return {
+    due: undefined,
+    reason: "Vobiz does not report when the auth token was last rotated; pass authTokenRotatedAt",
+    ...known,
+  };
+}

@@ -1,0 +1,476 @@
+/**
+ * `client.numbers`: phone numbers (DIDs) the account owns, the inventory it can buy from, and
+ * what can be done with a number: buy, release (and cancel a pending release), route to a trunk,
+ * hand to a sub-account, and check its health. Numbers in paths are E.164 with the `+` sent as
+ * `%2B`.
+ *
+ * @example
+ * ```ts
+ * for await (const n of vobiz.numbers.searchInventory({ country: "IN" })) {
+ *   await vobiz.numbers.purchase({ e164: n.e164 }); // a paid write
+ *   break;
+ * }
+ * ```
+ *
+ * @module
+ */
+import * as v from "valibot";
+import type { CallOptions } from "../options.ts";
+import { itemsPage, type ListOptions, type Page } from "../pagination.ts";
+import { validateInput } from "../validation.ts";
+import { E164Schema, perPage } from "../validators.ts";
+import {
+  type Acknowledgement,
+  AcknowledgementSchema,
+  type Amount,
+  AmountSchema,
+  listing,
+  maybe,
+  PageNumberSchema,
+  send,
+  toSearchParams,
+} from "./_shared.ts";
+import type { RequestFn } from "./request_fn.ts";
+
+/** A phone number (owned, or for sale in the inventory). Fees exactly as sent. */
+export interface PhoneNumber {
+  e164: string;
+  id?: string | number | null | undefined;
+  account_id?: string | null | undefined;
+  country?: string | null | undefined;
+  region?: string | null | undefined;
+  capabilities?: Record<string, unknown> | null | undefined;
+  status?: string | null | undefined;
+  setup_fee?: Amount | null | undefined;
+  monthly_fee?: Amount | null | undefined;
+  currency?: string | null | undefined;
+  application_id?: string | number | null | undefined;
+  trunk_group_id?: string | null | undefined;
+  purchased_at?: string | null | undefined;
+  released_at?: string | null | undefined;
+  created_at?: string | null | undefined;
+  [key: string]: unknown;
+}
+
+/** Schema of {@link PhoneNumber}. */
+export const PhoneNumberSchema: v.GenericSchema<unknown, PhoneNumber> = v.looseObject({
+  e164: v.string(),
+  id: maybe(v.union([v.string(), v.number()])),
+  account_id: maybe(v.string()),
+  country: maybe(v.string()),
+  region: maybe(v.string()),
+  capabilities: maybe(v.looseObject({})),
+  status: maybe(v.string()),
+  setup_fee: maybe(AmountSchema),
+  monthly_fee: maybe(AmountSchema),
+  currency: maybe(v.string()),
+  application_id: maybe(v.union([v.string(), v.number()])),
+  trunk_group_id: maybe(v.string()),
+  purchased_at: maybe(v.string()),
+  released_at: maybe(v.string()),
+  created_at: maybe(v.string()),
+});
+
+/** One page of numbers: `{ items[], page, per_page, total }` (style D). */
+export interface PhoneNumberList {
+  items: PhoneNumber[];
+  page?: number | null | undefined;
+  per_page?: number | null | undefined;
+  total?: number | null | undefined;
+  [key: string]: unknown;
+}
+
+/** Schema of {@link PhoneNumberList}. */
+export const PhoneNumberListSchema: v.GenericSchema<unknown, PhoneNumberList> = v.looseObject({
+  items: v.array(PhoneNumberSchema),
+  page: maybe(v.number()),
+  per_page: maybe(v.number()),
+  total: maybe(v.number()),
+});
+
+// Digits with an optional leading "+": a whole number or a part of one.
+const digits = v.pipe(
+  v.string(),
+  v.regex(/^\+?\d{1,15}$/, "must be digits, optionally after a leading +"),
+);
+
+/** Filters of `numbers.list`. */
+export interface NumberFilters {
+  page?: number | undefined;
+  /** Page size, at most 100 (default 100). */
+  per_page?: number | undefined;
+  /** An E.164 number or a part of one. */
+  search?: string | undefined;
+  include_subaccounts?: boolean | undefined;
+  [key: string]: unknown;
+}
+
+/** Schema of {@link NumberFilters}. */
+export const NumberFiltersSchema: v.GenericSchema<NumberFilters> = v.looseObject({
+  page: v.optional(PageNumberSchema),
+  per_page: v.optional(perPage(100)),
+  search: v.optional(digits),
+  include_subaccounts: v.optional(v.boolean()),
+});
+
+/** Filters of `numbers.searchInventory`. */
+export interface InventoryFilters {
+  /** ISO 3166-1 alpha-2 country, e.g. `IN`, `US`. */
+  country?: string | undefined;
+  /** Digits the number contains. */
+  search?: string | undefined;
+  /** E.164 prefixes to leave out (with the country code). */
+  exclude?: string | string[] | undefined;
+  page?: number | undefined;
+  /** Page size, at most 100 (default 100). */
+  per_page?: number | undefined;
+  [key: string]: unknown;
+}
+
+/** Schema of {@link InventoryFilters}. */
+export const InventoryFiltersSchema: v.GenericSchema<InventoryFilters> = v.looseObject({
+  country: v.optional(v.pipe(v.string(), v.regex(/^[A-Z]{2}$/, "must be an ISO country code"))),
+  search: v.optional(digits),
+  exclude: v.optional(v.union([digits, v.array(digits)])),
+  page: v.optional(PageNumberSchema),
+  per_page: v.optional(perPage(100)),
+});
+
+/** Body of `numbers.purchase`. */
+export interface NumberPurchase {
+  /** The number, E.164 with its `+`. */
+  e164: string;
+  /** Currency to pay in; default the number's own. */
+  currency?: string | undefined;
+  [key: string]: unknown;
+}
+
+/** Schema of {@link NumberPurchase}. */
+export const NumberPurchaseSchema: v.GenericSchema<NumberPurchase> = v.looseObject({
+  e164: E164Schema,
+  currency: v.optional(v.pipe(v.string(), v.regex(/^[A-Z]{3}$/, "must be an ISO 4217 code"))),
+});
+
+/** The answer of a release: `pending_release` for 24 h unless `immediate`. */
+export interface NumberRelease {
+  status?: string | null | undefined;
+  message?: string | null | undefined;
+  cancel_url?: string | null | undefined;
+  cooldown_ends_at?: string | null | undefined;
+  release_fee?: Amount | null | undefined;
+  note?: string | null | undefined;
+  [key: string]: unknown;
+}
+
+/** Schema of {@link NumberRelease}. */
+export const NumberReleaseSchema: v.GenericSchema<unknown, NumberRelease> = v.looseObject({
+  status: maybe(v.string()),
+  message: maybe(v.string()),
+  cancel_url: maybe(v.string()),
+  cooldown_ends_at: maybe(v.string()),
+  release_fee: maybe(AmountSchema),
+  note: maybe(v.string()),
+});
+
+/** The answer of a cancelled release (trunk and application links are not restored). */
+export interface NumberReleaseCancel {
+  status?: string | null | undefined;
+  message?: string | null | undefined;
+  refund_amount?: Amount | null | undefined;
+  refund_status?: string | null | undefined;
+  refund_error?: string | null | undefined;
+  currency?: string | null | undefined;
+  [key: string]: unknown;
+}
+
+/** Schema of {@link NumberReleaseCancel}. */
+export const NumberReleaseCancelSchema: v.GenericSchema<unknown, NumberReleaseCancel> = v
+  .looseObject({
+    status: maybe(v.string()),
+    message: maybe(v.string()),
+    refund_amount: maybe(AmountSchema),
+    refund_status: maybe(v.string()),
+    refund_error: maybe(v.string()),
+    currency: maybe(v.string()),
+  });
+
+/** Options of `numbers.health`. */
+export interface NumberHealthFilters {
+  /** `daily` or `hourly`. */
+  granularity?: "daily" | "hourly" | undefined;
+  /** Window size in days. */
+  days?: number | undefined;
+  [key: string]: unknown;
+}
+
+/** Schema of {@link NumberHealthFilters}. */
+export const NumberHealthFiltersSchema: v.GenericSchema<NumberHealthFilters> = v.looseObject({
+  granularity: v.optional(v.picklist(["daily", "hourly"])),
+  days: v.optional(
+    v.pipe(v.number(), v.integer("must be an integer"), v.minValue(1, "must be at least 1")),
+  ),
+});
+
+/** A number's health: call statistics, spam flag and snapshots. */
+export interface NumberHealth {
+  e164: string;
+  status?: string | null | undefined;
+  usage_status?: string | null | undefined;
+  is_spam?: boolean | null | undefined;
+  granularity?: string | null | undefined;
+  summary?: Record<string, unknown> | null | undefined;
+  snapshots?: Record<string, unknown>[] | null | undefined;
+  [key: string]: unknown;
+}
+
+/** Schema of {@link NumberHealth}. */
+export const NumberHealthSchema: v.GenericSchema<unknown, NumberHealth> = v.looseObject({
+  e164: v.string(),
+  status: maybe(v.string()),
+  usage_status: maybe(v.string()),
+  is_spam: maybe(v.boolean()),
+  granularity: maybe(v.string()),
+  summary: maybe(v.looseObject({})),
+  snapshots: maybe(v.array(v.looseObject({}))),
+});
+
+const uuid = v.pipe(
+  v.string(),
+  v.regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "must be a UUID"),
+);
+
+/** `client.numbers`. */
+export interface NumbersResource {
+  /**
+   * Every number the account owns, 100 per request.
+   *
+   * @example
+   * ```ts
+   * for await (const n of vobiz.numbers.list()) console.log(n.e164, n.status);
+   * ```
+   */
+  list(
+    filters?: NumberFilters,
+    options?: ListOptions,
+  ): AsyncGenerator<PhoneNumber, void, undefined>;
+  /**
+   * One page of owned numbers.
+   *
+   * @example
+   * ```ts
+   * const { items, total } = await vobiz.numbers.listPage({ search: "+9180" });
+   * ```
+   */
+  listPage(
+    filters?: NumberFilters,
+    options?: CallOptions,
+  ): Promise<Page<PhoneNumber, PhoneNumberList>>;
+  /**
+   * Numbers for sale, 100 per request; `break` when you have found one.
+   *
+   * @example
+   * ```ts
+   * for await (const n of vobiz.numbers.searchInventory({ country: "IN", search: "80" })) { … }
+   * ```
+   */
+  searchInventory(
+    filters?: InventoryFilters,
+    options?: ListOptions,
+  ): AsyncGenerator<PhoneNumber, void, undefined>;
+  /**
+   * One page of the inventory.
+   *
+   * @example
+   * ```ts
+   * const { items } = await vobiz.numbers.searchInventoryPage({ country: "US", per_page: 10 });
+   * ```
+   */
+  searchInventoryPage(
+    filters?: InventoryFilters,
+    options?: CallOptions,
+  ): Promise<Page<PhoneNumber, PhoneNumberList>>;
+  /**
+   * Buys a number from the inventory; debits the setup and monthly fee. A paid write
+   * (`paid: true`): plugins never re-send it blindly.
+   *
+   * @example
+   * ```ts
+   * const bought = await vobiz.numbers.purchase({ e164: "+918000000001" }, { idempotencyKey: "order-42" });
+   * ```
+   */
+  purchase(body: NumberPurchase, options?: CallOptions): Promise<PhoneNumber>;
+  /**
+   * Releases a number (a release fee is charged): `pending_release` for 24 h, cancellable with
+   * `cancelRelease`; `{ immediate: true }` skips the cooldown and cannot be undone. Marked `paid`.
+   *
+   * @example
+   * ```ts
+   * const { cooldown_ends_at } = await vobiz.numbers.release("+918000000001");
+   * ```
+   */
+  release(
+    e164: string,
+    query?: { immediate?: boolean | undefined },
+    options?: CallOptions,
+  ): Promise<NumberRelease>;
+  /**
+   * Cancels a pending release (`POST /account/{auth_id}/numbers/{e164}/cancel-release`).
+   *
+   * @example
+   * ```ts
+   * await vobiz.numbers.cancelRelease("+918000000001");
+   * ```
+   */
+  cancelRelease(e164: string, options?: CallOptions): Promise<NumberReleaseCancel>;
+  /**
+   * Routes a number to a trunk (`trunk_group_id` is the trunk's UUID).
+   *
+   * @example
+   * ```ts
+   * await vobiz.numbers.assignToTrunk("+918000000001", { trunk_group_id: trunk.trunk_id });
+   * ```
+   */
+  assignToTrunk(
+    e164: string,
+    body: { trunk_group_id: string },
+    options?: CallOptions,
+  ): Promise<Acknowledgement>;
+  /**
+   * Removes a number from its trunk.
+   *
+   * @example
+   * ```ts
+   * await vobiz.numbers.unassignFromTrunk("+918000000001");
+   * ```
+   */
+  unassignFromTrunk(e164: string, options?: CallOptions): Promise<Acknowledgement>;
+  /**
+   * Hands a number to a sub-account.
+   *
+   * @example
+   * ```ts
+   * await vobiz.numbers.assignToSubAccount("+918000000001", { sub_account_id: "SA_ABCDEF12" });
+   * ```
+   */
+  assignToSubAccount(
+    e164: string,
+    body: { sub_account_id: string },
+    options?: CallOptions,
+  ): Promise<Acknowledgement>;
+  /**
+   * Takes a number back from a sub-account (409 `did_cool_off_in_effect` within 15 days of a
+   * call; `force` is for admins).
+   *
+   * @example
+   * ```ts
+   * await vobiz.numbers.unassignFromSubAccount("+918000000001");
+   * ```
+   */
+  unassignFromSubAccount(
+    e164: string,
+    query?: { force?: boolean | undefined },
+    options?: CallOptions,
+  ): Promise<Acknowledgement>;
+  /**
+   * Call statistics and spam status of a number.
+   *
+   * @example
+   * ```ts
+   * const { summary, is_spam } = await vobiz.numbers.health("+918000000001", { days: 7 });
+   * ```
+   */
+  health(
+    e164: string,
+    filters?: NumberHealthFilters,
+    options?: CallOptions,
+  ): Promise<NumberHealth>;
+}
+
+const number = (e164: unknown) => ({ e164: validateInput(E164Schema, e164, "e164") });
+
+/** Binds the numbers resource to a client's `request`. */
+export function numbersResource(request: RequestFn): NumbersResource {
+  const inventory = listing<PhoneNumber, PhoneNumberList, InventoryFilters>(request, {
+    route: "numbers.searchInventory",
+    style: itemsPage(),
+    filters: InventoryFiltersSchema,
+    schema: PhoneNumberListSchema,
+  });
+  return {
+    ...listing<PhoneNumber, PhoneNumberList, NumberFilters>(request, {
+      route: "numbers.list",
+      style: itemsPage(),
+      filters: NumberFiltersSchema,
+      schema: PhoneNumberListSchema,
+    }),
+    searchInventory: inventory.list,
+    searchInventoryPage: inventory.listPage,
+    purchase: async (body, options) =>
+      await send<PhoneNumber>(request, "numbers.purchase", {
+        ...options,
+        json: validateInput(NumberPurchaseSchema, body),
+        schema: PhoneNumberSchema,
+        paid: true,
+      }),
+    release: async (e164, query = {}, options) =>
+      await send<NumberRelease>(request, "numbers.release", {
+        ...options,
+        params: number(e164),
+        searchParams: toSearchParams(
+          validateInput(v.object({ immediate: v.optional(v.boolean()) }), query),
+        ),
+        schema: NumberReleaseSchema,
+        paid: true,
+      }),
+    cancelRelease: async (e164, options) =>
+      await send<NumberReleaseCancel>(request, "numbers.cancelRelease", {
+        ...options,
+        params: number(e164),
+        schema: NumberReleaseCancelSchema,
+      }),
+    assignToTrunk: async (e164, body, options) =>
+      await send<Acknowledgement>(request, "numbers.assignToTrunk", {
+        ...options,
+        params: number(e164),
+        json: validateInput(v.looseObject({ trunk_group_id: uuid }), body),
+        schema: AcknowledgementSchema,
+      }),
+    unassignFromTrunk: async (e164, options) =>
+      await send<Acknowledgement>(request, "numbers.unassignFromTrunk", {
+        ...options,
+        params: number(e164),
+        schema: AcknowledgementSchema,
+      }),
+    assignToSubAccount: async (e164, body, options) =>
+      await send<Acknowledgement>(request, "numbers.assignToSubAccount", {
+        ...options,
+        params: number(e164),
+        json: validateInput(
+          v.looseObject({
+            sub_account_id: v.pipe(
+              v.string(),
+              v.regex(/^SA_[A-Za-z0-9]+$/, "must be a sub-account auth ID (SA_…)"),
+            ),
+          }),
+          body,
+        ),
+        schema: AcknowledgementSchema,
+      }),
+    unassignFromSubAccount: async (e164, query = {}, options) =>
+      await send<Acknowledgement>(request, "numbers.unassignFromSubAccount", {
+        ...options,
+        params: number(e164),
+        searchParams: toSearchParams(
+          validateInput(v.object({ force: v.optional(v.boolean()) }), query),
+        ),
+        schema: AcknowledgementSchema,
+      }),
+    health: async (e164, filters = {}, options) =>
+      await send<NumberHealth>(request, "numbers.health", {
+        ...options,
+        params: number(e164),
+        searchParams: toSearchParams(validateInput(NumberHealthFiltersSchema, filters)),
+        schema: NumberHealthSchema,
+      }),
+  };
+}

@@ -1,0 +1,202 @@
+/**
+ * `client.originationUris`: where inbound calls on a trunk are sent (your SBC or PBX), tried by
+ * `priority` (lower first) and shared by `weight` among equal priorities. Attach them with a
+ * trunk's `primary_uri_uuid` / `fallback_uri_uuid`.
+ *
+ * @example
+ * ```ts
+ * const uri = await vobiz.originationUris.create({
+ *   name: "sbc1",
+ *   sip_uri: "sip:sbc1.example.com:5060",
+ *   priority: 1,
+ * });
+ * await vobiz.trunks.update(trunkId, { primary_uri_uuid: uri.id });
+ * ```
+ *
+ * @module
+ */
+import * as v from "valibot";
+import type { CallOptions } from "../options.ts";
+import { type ListOptions, type Page, trunkOffset } from "../pagination.ts";
+import { validateInput } from "../validation.ts";
+import { safeText } from "../validators.ts";
+import {
+  type Acknowledgement,
+  AcknowledgementSchema,
+  CountSchema,
+  idParam,
+  listing,
+  maybe,
+  type ObjectList,
+  objectList,
+  type OffsetFilters,
+  OffsetFiltersSchema,
+  send,
+} from "./_shared.ts";
+import type { RequestFn } from "./request_fn.ts";
+
+/** An origination URI (the `sip_uri` given at creation comes back as `uri`). */
+export interface OriginationUri {
+  id: string;
+  uri?: string | null | undefined;
+  priority?: number | null | undefined;
+  weight?: number | null | undefined;
+  enabled?: boolean | null | undefined;
+  transport?: string | null | undefined;
+  description?: string | null | undefined;
+  account_id?: string | null | undefined;
+  created_at?: string | null | undefined;
+  updated_at?: string | null | undefined;
+  [key: string]: unknown;
+}
+
+/** Schema of {@link OriginationUri}. */
+export const OriginationUriSchema: v.GenericSchema<unknown, OriginationUri> = v.looseObject({
+  id: v.string(),
+  uri: maybe(v.string()),
+  priority: maybe(v.number()),
+  weight: maybe(v.number()),
+  enabled: maybe(v.boolean()),
+  transport: maybe(v.string()),
+  description: maybe(v.string()),
+  account_id: maybe(v.string()),
+  created_at: maybe(v.string()),
+  updated_at: maybe(v.string()),
+});
+
+/** Schema of a page of origination URIs. */
+export const OriginationUriListSchema: v.GenericSchema<unknown, ObjectList<OriginationUri>> =
+  objectList(OriginationUriSchema);
+
+/** Body of `originationUris.create`. */
+export interface OriginationUriCreate {
+  /** A label (≤ 255 characters). */
+  name: string;
+  /** `sip:host[:port]` or `sips:…`. */
+  sip_uri: string;
+  /** Lower is tried first. */
+  priority: number;
+  /** Share among URIs of equal priority. */
+  weight?: number | undefined;
+  [key: string]: unknown;
+}
+
+const name = v.pipe(safeText(255), v.nonEmpty("must not be empty"));
+const sipUri = v.pipe(
+  v.string(),
+  v.maxLength(500, "must be at most 500 characters"),
+  v.regex(/^sips?:[^\s<>"]+$/i, "must be a SIP URI such as sip:sbc1.example.com:5060"),
+);
+
+/** Schema of {@link OriginationUriCreate}. */
+export const OriginationUriCreateSchema: v.GenericSchema<OriginationUriCreate> = v.looseObject({
+  name,
+  sip_uri: sipUri,
+  priority: CountSchema,
+  weight: v.optional(CountSchema),
+});
+
+/** Body of `originationUris.update`. */
+export interface OriginationUriUpdate {
+  name?: string | undefined;
+  sip_uri?: string | undefined;
+  priority?: number | undefined;
+  weight?: number | undefined;
+  enabled?: boolean | undefined;
+  [key: string]: unknown;
+}
+
+/** Schema of {@link OriginationUriUpdate}. */
+export const OriginationUriUpdateSchema: v.GenericSchema<OriginationUriUpdate> = v.looseObject({
+  name: v.optional(name),
+  sip_uri: v.optional(sipUri),
+  priority: v.optional(CountSchema),
+  weight: v.optional(CountSchema),
+  enabled: v.optional(v.boolean()),
+});
+
+/** `client.originationUris`. */
+export interface OriginationUrisResource {
+  /**
+   * Every URI (`GET /Account/{auth_id}/trunks/origination-uris`), 100 per request.
+   *
+   * @example
+   * ```ts
+   * for await (const uri of vobiz.originationUris.list()) console.log(uri.uri, uri.priority);
+   * ```
+   */
+  list(
+    filters?: OffsetFilters,
+    options?: ListOptions,
+  ): AsyncGenerator<OriginationUri, void, undefined>;
+  /**
+   * One page.
+   *
+   * @example
+   * ```ts
+   * const { items } = await vobiz.originationUris.listPage();
+   * ```
+   */
+  listPage(
+    filters?: OffsetFilters,
+    options?: CallOptions,
+  ): Promise<Page<OriginationUri, ObjectList<OriginationUri>>>;
+  /**
+   * Creates a URI.
+   *
+   * @example
+   * ```ts
+   * await vobiz.originationUris.create({ name: "sbc2", sip_uri: "sip:sbc2.example.com", priority: 2 });
+   * ```
+   */
+  create(body: OriginationUriCreate, options?: CallOptions): Promise<OriginationUri>;
+  /**
+   * Updates a URI.
+   *
+   * @example
+   * ```ts
+   * await vobiz.originationUris.update(id, { priority: 5 });
+   * ```
+   */
+  update(uriId: string, body: OriginationUriUpdate, options?: CallOptions): Promise<OriginationUri>;
+  /**
+   * Deletes a URI.
+   *
+   * @example
+   * ```ts
+   * await vobiz.originationUris.delete(id);
+   * ```
+   */
+  delete(uriId: string, options?: CallOptions): Promise<Acknowledgement>;
+}
+
+/** Binds the origination-URI resource to a client's `request`. */
+export function originationUrisResource(request: RequestFn): OriginationUrisResource {
+  return {
+    ...listing<OriginationUri, ObjectList<OriginationUri>, OffsetFilters>(request, {
+      route: "originationUris.list",
+      style: trunkOffset(),
+      filters: OffsetFiltersSchema,
+      schema: OriginationUriListSchema,
+    }),
+    create: async (body, options) =>
+      await send<OriginationUri>(request, "originationUris.create", {
+        ...options,
+        json: validateInput(OriginationUriCreateSchema, body),
+        schema: OriginationUriSchema,
+      }),
+    update: async (uriId, body, options) =>
+      await send<OriginationUri>(request, "originationUris.update", {
+        ...options,
+        params: idParam("uri_id", uriId),
+        json: validateInput(OriginationUriUpdateSchema, body),
+        schema: OriginationUriSchema,
+      }),
+    delete: async (uriId, options) =>
+      await send<Acknowledgement>(request, "originationUris.delete", {
+        ...options,
+        params: idParam("uri_id", uriId),
+        schema: AcknowledgementSchema,
+      }),
+  };
+}

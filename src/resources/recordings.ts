@@ -1,0 +1,211 @@
+/**
+ * `client.recordings`: call and conference recordings (Plivo-style routes with a trailing slash),
+ * and the asynchronous bulk export whose result Vobiz sends by e-mail.
+ *
+ * @example
+ * ```ts
+ * for await (const rec of vobiz.recordings.list({ call_uuid })) console.log(rec.recording_url);
+ * ```
+ *
+ * @module
+ */
+import * as v from "valibot";
+import type { CallOptions } from "../options.ts";
+import { type ListOptions, type Page, plivoOffset } from "../pagination.ts";
+import { validateInput } from "../validation.ts";
+import { E164Schema, EmailSchema, perPage, safeText } from "../validators.ts";
+import {
+  type Acknowledgement,
+  AcknowledgementSchema,
+  type Amount,
+  AmountSchema,
+  CountSchema,
+  idParam,
+  listing,
+  maybe,
+  type ObjectList,
+  objectList,
+  send,
+} from "./_shared.ts";
+import type { RequestFn } from "./request_fn.ts";
+
+/** A recording. `recording_duration_ms` is a string, as sent. */
+export interface Recording {
+  recording_id: string;
+  call_uuid?: string | null | undefined;
+  conference_name?: string | null | undefined;
+  recording_url?: string | null | undefined;
+  recording_format?: string | null | undefined;
+  recording_type?: string | null | undefined;
+  recording_duration_ms?: Amount | null | undefined;
+  from_number?: string | null | undefined;
+  to_number?: string | null | undefined;
+  add_time?: string | null | undefined;
+  resource_uri?: string | null | undefined;
+  [key: string]: unknown;
+}
+
+/** Schema of {@link Recording}. */
+export const RecordingSchema: v.GenericSchema<unknown, Recording> = v.looseObject({
+  recording_id: v.string(),
+  call_uuid: maybe(v.string()),
+  conference_name: maybe(v.string()),
+  recording_url: maybe(v.string()),
+  recording_format: maybe(v.string()),
+  recording_type: maybe(v.string()),
+  recording_duration_ms: maybe(AmountSchema),
+  from_number: maybe(v.string()),
+  to_number: maybe(v.string()),
+  add_time: maybe(v.string()),
+  resource_uri: maybe(v.string()),
+});
+
+/** Schema of a page of recordings (style A). */
+export const RecordingListSchema: v.GenericSchema<unknown, ObjectList<Recording>> = objectList(
+  RecordingSchema,
+);
+
+/** Filters of `recordings.list`. */
+export interface RecordingFilters {
+  limit?: number | undefined;
+  offset?: number | undefined;
+  call_uuid?: string | undefined;
+  /** e.g. `conference`, `trunk`. */
+  recording_type?: string | undefined;
+  [key: string]: unknown;
+}
+
+const token = v.pipe(
+  v.string(),
+  v.regex(/^[A-Za-z0-9_.:-]{1,255}$/, "must be letters, digits and _ . : -"),
+);
+
+/** Schema of {@link RecordingFilters}. */
+export const RecordingFiltersSchema: v.GenericSchema<RecordingFilters> = v.looseObject({
+  limit: v.optional(perPage(100)),
+  offset: v.optional(CountSchema),
+  call_uuid: v.optional(token),
+  recording_type: v.optional(token),
+});
+
+/** Body of `recordings.export` (filters apply to ranges of 30 days or less). */
+export interface RecordingExport {
+  /** Who receives the export by e-mail. */
+  recipient: { customer_account: string[] };
+  /** `YYYY-MM-DD HH:MM:SS`; default 7 days ago. */
+  from?: string | undefined;
+  /** `YYYY-MM-DD HH:MM:SS`; default now. */
+  to?: string | undefined;
+  from_number?: string | undefined;
+  to_number?: string | undefined;
+  call_uuid?: string | undefined;
+  conference_name?: string | undefined;
+  recording_format?: "mp3" | "wav" | undefined;
+  recording_id?: string | undefined;
+  [key: string]: unknown;
+}
+
+const dateTime = v.pipe(
+  v.string(),
+  v.regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/, "must be YYYY-MM-DD HH:MM:SS"),
+);
+
+/** Schema of {@link RecordingExport}. */
+export const RecordingExportSchema: v.GenericSchema<RecordingExport> = v.looseObject({
+  recipient: v.looseObject({
+    customer_account: v.pipe(v.array(EmailSchema), v.minLength(1, "must not be empty")),
+  }),
+  from: v.optional(dateTime),
+  to: v.optional(dateTime),
+  from_number: v.optional(E164Schema),
+  to_number: v.optional(E164Schema),
+  call_uuid: v.optional(token),
+  conference_name: v.optional(safeText(255)),
+  recording_format: v.optional(v.picklist(["mp3", "wav"])),
+  recording_id: v.optional(token),
+});
+
+/** `client.recordings`. */
+export interface RecordingsResource {
+  /**
+   * Every recording matching the filters, 100 per request.
+   *
+   * @example
+   * ```ts
+   * for await (const rec of vobiz.recordings.list()) console.log(rec.recording_id);
+   * ```
+   */
+  list(
+    filters?: RecordingFilters,
+    options?: ListOptions,
+  ): AsyncGenerator<Recording, void, undefined>;
+  /**
+   * One page.
+   *
+   * @example
+   * ```ts
+   * const { items, total } = await vobiz.recordings.listPage({ limit: 10 });
+   * ```
+   */
+  listPage(
+    filters?: RecordingFilters,
+    options?: CallOptions,
+  ): Promise<Page<Recording, ObjectList<Recording>>>;
+  /**
+   * One recording.
+   *
+   * @example
+   * ```ts
+   * const { recording_url } = await vobiz.recordings.get(recordingId);
+   * ```
+   */
+  get(recordingId: string, options?: CallOptions): Promise<Recording>;
+  /**
+   * Deletes a recording.
+   *
+   * @example
+   * ```ts
+   * await vobiz.recordings.delete(recordingId);
+   * ```
+   */
+  delete(recordingId: string, options?: CallOptions): Promise<Acknowledgement>;
+  /**
+   * Starts a bulk export; Vobiz e-mails the result. The answer is returned as sent.
+   *
+   * @example
+   * ```ts
+   * await vobiz.recordings.export({ recipient: { customer_account: ["ops@example.com"] } });
+   * ```
+   */
+  export(body: RecordingExport, options?: CallOptions): Promise<Acknowledgement>;
+}
+
+/** Binds the recordings resource to a client's `request`. */
+export function recordingsResource(request: RequestFn): RecordingsResource {
+  return {
+    ...listing<Recording, ObjectList<Recording>, RecordingFilters>(request, {
+      route: "recordings.list",
+      style: plivoOffset(),
+      filters: RecordingFiltersSchema,
+      schema: RecordingListSchema,
+    }),
+    get: async (recordingId, options) =>
+      await send<Recording>(request, "recordings.get", {
+        ...options,
+        params: idParam("recording_id", recordingId),
+        schema: RecordingSchema,
+      }),
+    delete: async (recordingId, options) =>
+      await send<Acknowledgement>(request, "recordings.delete", {
+        ...options,
+        params: idParam("recording_id", recordingId),
+        schema: AcknowledgementSchema,
+      }),
+    export: async (body, options) =>
+      await send<Acknowledgement>(request, "recordings.export", {
+        ...options,
+        json: validateInput(RecordingExportSchema, body),
+        schema: AcknowledgementSchema,
+      }),
+  };
+}

@@ -1,0 +1,121 @@
+/**
+ * `client.transactions`: the account's ledger (debits and credits), paged with `limit`/`offset`
+ * (style F: the answer reports `page`/`total_pages`).
+ *
+ * @example
+ * ```ts
+ * for await (const entry of vobiz.transactions.list()) {
+ *   console.log(entry.type, entry.amount, entry.currency, entry.description);
+ * }
+ * ```
+ *
+ * @module
+ */
+import * as v from "valibot";
+import type { CallOptions } from "../options.ts";
+import { hybridOffset, type ListOptions, type Page } from "../pagination.ts";
+import { perPage } from "../validators.ts";
+import { type Amount, AmountSchema, CountSchema, listing, maybe } from "./_shared.ts";
+import type { RequestFn } from "./request_fn.ts";
+
+/** A ledger entry (`amount` exactly as sent). */
+export interface Transaction {
+  id: string | number;
+  type?: string | null | undefined;
+  amount?: Amount | null | undefined;
+  currency?: string | null | undefined;
+  description?: string | null | undefined;
+  reference?: string | null | undefined;
+  reference_type?: string | null | undefined;
+  status?: string | null | undefined;
+  processed_at?: string | null | undefined;
+  created_at?: string | null | undefined;
+  [key: string]: unknown;
+}
+
+/** Schema of {@link Transaction}. */
+export const TransactionSchema: v.GenericSchema<unknown, Transaction> = v.looseObject({
+  id: v.union([v.string(), v.number()]),
+  type: maybe(v.string()),
+  amount: maybe(AmountSchema),
+  currency: maybe(v.string()),
+  description: maybe(v.string()),
+  reference: maybe(v.string()),
+  reference_type: maybe(v.string()),
+  status: maybe(v.string()),
+  processed_at: maybe(v.string()),
+  created_at: maybe(v.string()),
+});
+
+/** One page of transactions: `{ transactions[], summary, total, page, per_page, total_pages }`. */
+export interface TransactionList {
+  transactions: Transaction[];
+  summary?: Record<string, unknown> | null | undefined;
+  total?: number | null | undefined;
+  page?: number | null | undefined;
+  per_page?: number | null | undefined;
+  total_pages?: number | null | undefined;
+  [key: string]: unknown;
+}
+
+/** Schema of {@link TransactionList}. */
+export const TransactionListSchema: v.GenericSchema<unknown, TransactionList> = v.looseObject({
+  transactions: v.array(TransactionSchema),
+  summary: maybe(v.looseObject({})),
+  total: maybe(v.number()),
+  page: maybe(v.number()),
+  per_page: maybe(v.number()),
+  total_pages: maybe(v.number()),
+});
+
+/** Filters of `transactions.list`: paging only (`limit` ≤ 100, `offset`). */
+export interface TransactionFilters {
+  limit?: number | undefined;
+  offset?: number | undefined;
+  [key: string]: unknown;
+}
+
+/** Schema of {@link TransactionFilters}. */
+export const TransactionFiltersSchema: v.GenericSchema<TransactionFilters> = v.looseObject({
+  limit: v.optional(perPage(100)),
+  offset: v.optional(CountSchema),
+});
+
+/** `client.transactions`. */
+export interface TransactionsResource {
+  /**
+   * Every ledger entry, fetched 100 at a time as you iterate.
+   *
+   * @example
+   * ```ts
+   * for await (const t of vobiz.transactions.list()) if (t.type === "debit") console.log(t.amount);
+   * ```
+   */
+  list(
+    filters?: TransactionFilters,
+    options?: ListOptions,
+  ): AsyncGenerator<Transaction, void, undefined>;
+  /**
+   * One page, with the answer's `summary` in `page.body`.
+   *
+   * @example
+   * ```ts
+   * const page = await vobiz.transactions.listPage({ limit: 10 });
+   * console.log(page.items.length, page.body.summary);
+   * ```
+   */
+  listPage(
+    filters?: TransactionFilters,
+    options?: CallOptions,
+  ): Promise<Page<Transaction, TransactionList>>;
+}
+
+/** Binds the transactions resource to a client's `request`. */
+export function transactionsResource(request: RequestFn): TransactionsResource {
+  return listing<Transaction, TransactionList, TransactionFilters>(request, {
+    route: "transactions.list",
+    style: hybridOffset("transactions"),
+    filters: TransactionFiltersSchema,
+    schema: TransactionListSchema,
+  });
+}
