@@ -99,7 +99,7 @@ export type LoggingPlugin = VobizPlugin;
 
 const rank: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
-// Per-call bookkeeping, dropped with the call's context.
+// Per-call bookkeeping, dropped with the call's context. The first attempt starts with the call.
 interface CallState {
   attemptStart: number;
   lastLogged: number;
@@ -210,9 +210,6 @@ export function logging(options: LoggingOptions = {}): LoggingPlugin {
       now = () => host.clock.now();
       const { hooks } = host;
       const offs = [
-        hooks.hook("beforeRequest", ({ context }) => {
-          stateOf(context).attemptStart = now();
-        }),
         hooks.hook("afterResponse", async ({ context, request, response, attempt }) => {
           const state = stateOf(context);
           state.lastStatus = response.status;
