@@ -14,6 +14,10 @@
  *   `AMBIGUOUS_OUTCOME` (with the key and what was checked) when it cannot be known. A key whose
  *   outcome is still unknown is never sent again: later calls with it check first.
  *
+ * Joining happens within one client (its plugin instance); across processes, share a `store`. On
+ * Cloudflare Workers create the client per incoming request, so that no request waits on a
+ * promise of another.
+ *
  * Put it before `retry` and `rateLimit` in `plugins`. Other plugins read `context.meta.idempotency`
  * ({@link IdempotencyMeta}): a retry plugin may resend a paid write only when `safeToRetry` is true
  * (`allowRetry()`, the retry plugin's `RetryPermission`).
@@ -276,7 +280,7 @@ export function idempotency(options: IdempotencyOptions = {}): IdempotencyPlugin
     return paid !== false && routes.some((route) => matches(route, context));
   };
 
-  function setup(host: PluginHost): void {
+  function setup(host: PluginHost): () => void {
     const clock = host.clock;
     const records = store ??= memoryStore({ maxEntries: 10_000, clock });
 
@@ -342,72 +346,77 @@ export function idempotency(options: IdempotencyOptions = {}): IdempotencyPlugin
     };
     host.configureKy({ hooks: { init: [init] } });
 
-    host.hooks.hook("beforeRequest", async ({ context, request, respondWith }) => {
-      if (!isPaid(context)) return;
-      const key = context.options.idempotencyKey ?? crypto.randomUUID();
-      request.headers.set(HEADER, key);
-      const meta: IdempotencyMeta = {
-        key,
-        role: "send",
-        sent: false,
-        settled: false,
-        safeToRetry: false,
-        reconciled: false,
-        allowRetry: () => meta.safeToRetry,
-      };
-      context.meta[NAME] = meta;
-      const id = storeKey(context.authId, key);
-      const fingerprint = `${context.method} ${context.url}\n${
-        JSON.stringify(context.options.json ?? null)
-      }`;
-      for (;;) {
-        const running = inFlight.get(id);
-        if (running === undefined) break;
-        checkFingerprint(running.fingerprint, fingerprint, context);
-        meta.role = "join";
-        await host.hooks.callHook("idempotency:joined", { context, key });
-        const outcome = await abortable(running.outcome, context.options.signal);
-        if ("record" in outcome) return respondWith(replayResponse(outcome.record));
-        // An aborted first call settles nothing: look again (its record now says "unknown").
-        if (!(isVobizError(outcome.error) && outcome.error.code === "ABORTED")) {
-          throw outcome.error;
+    const offBeforeRequest = host.hooks.hook(
+      "beforeRequest",
+      async ({ context, request, respondWith }) => {
+        if (!isPaid(context)) return;
+        const key = context.options.idempotencyKey ?? crypto.randomUUID();
+        request.headers.set(HEADER, key);
+        const meta: IdempotencyMeta = {
+          key,
+          role: "send",
+          sent: false,
+          settled: false,
+          safeToRetry: false,
+          reconciled: false,
+          allowRetry: () => meta.safeToRetry,
+        };
+        context.meta[NAME] = meta;
+        const id = storeKey(context.authId, key);
+        const fingerprint = `${context.method} ${context.url}\n${
+          JSON.stringify(context.options.json ?? null)
+        }`;
+        for (;;) {
+          const running = inFlight.get(id);
+          if (running === undefined) break;
+          checkFingerprint(running.fingerprint, fingerprint, context);
+          meta.role = "join";
+          await host.hooks.callHook("idempotency:joined", { context, key });
+          const outcome = await abortable(running.outcome, context.options.signal);
+          if ("record" in outcome) return respondWith(replayResponse(outcome.record));
+          // An aborted first call settles nothing: look again (its record now says "unknown").
+          if (!(isVobizError(outcome.error) && outcome.error.code === "ABORTED")) {
+            throw outcome.error;
+          }
+          meta.role = "send";
         }
-        meta.role = "send";
-      }
-      let resolve!: (outcome: Outcome) => void;
-      const outcome = new Promise<Outcome>((done) => resolve = done);
-      const flight: Flight = { id, fingerprint, outcome, resolve, fresh: false, claimed: false };
-      inFlight.set(id, flight); // before any await: a concurrent call with this key joins
-      flights.set(context, flight);
+        let resolve!: (outcome: Outcome) => void;
+        const outcome = new Promise<Outcome>((done) => resolve = done);
+        const flight: Flight = { id, fingerprint, outcome, resolve, fresh: false, claimed: false };
+        inFlight.set(id, flight); // before any await: a concurrent call with this key joins
+        flights.set(context, flight);
 
-      const stored = await storeCall(() => records.getItem<IdempotencyRecord>(id));
-      if (stored !== null) {
-        checkFingerprint(stored.fingerprint, fingerprint, context);
-        if (stored.state === "done") {
-          meta.role = "replay";
-          flight.record = stored;
-          await host.hooks.callHook("idempotency:replayed", { context, key });
-          return respondWith(replayResponse(stored));
+        const stored = await storeCall(() => records.getItem<IdempotencyRecord>(id));
+        if (stored !== null) {
+          checkFingerprint(stored.fingerprint, fingerprint, context);
+          if (stored.state === "done") {
+            meta.role = "replay";
+            flight.record = stored;
+            await host.hooks.callHook("idempotency:replayed", { context, key });
+            return respondWith(replayResponse(stored));
+          }
+          // An earlier call's outcome is unknown (or it is in flight in another process): check.
+          const reason = "an earlier call with this key ended without a known outcome";
+          const reconciled = await reconcile(context, meta, reason, undefined);
+          if (reconciled !== undefined) return respondWith(reconciled);
         }
-        // An earlier call's outcome is unknown (or it is in flight in another process): check.
-        const reason = "an earlier call with this key ended without a known outcome";
-        const reconciled = await reconcile(context, meta, reason, undefined);
-        if (reconciled !== undefined) return respondWith(reconciled);
-      }
-      const pending: IdempotencyRecord = { state: "pending", fingerprint, at: clock.now() };
-      await storeCall(() => records.setItem(id, pending, { ttl }));
-      flight.claimed = true;
-    });
+        const pending: IdempotencyRecord = { state: "pending", fingerprint, at: clock.now() };
+        await storeCall(() => records.setItem(id, pending, { ttl }));
+        flight.claimed = true;
+      },
+    );
 
-    host.hooks.hook("afterResponse", async ({ context, response }) => {
+    const offAfterResponse = host.hooks.hook("afterResponse", async ({ context, response }) => {
       const flight = flights.get(context);
       const meta = context.meta[NAME] as IdempotencyMeta | undefined;
       if (flight === undefined || meta?.role !== "send" || !response.ok) return;
-      flight.record = await doneRecord(response, flight.fingerprint, clock.now(), meta.reconciled);
+      // A clone of the hook's copy: other handlers may read that one too.
+      const copy = response.clone();
+      flight.record = await doneRecord(copy, flight.fingerprint, clock.now(), meta.reconciled);
       flight.fresh = true;
     });
 
-    host.hooks.hook("done", async ({ context, error }) => {
+    const offDone = host.hooks.hook("done", async ({ context, error }) => {
       const flight = flights.get(context);
       if (flight === undefined) return;
       flights.delete(context);
@@ -433,6 +442,11 @@ export function idempotency(options: IdempotencyOptions = {}): IdempotencyPlugin
         flight.resolve(record !== undefined ? { record } : { error });
       }
     });
+    return () => {
+      offBeforeRequest();
+      offAfterResponse();
+      offDone();
+    };
   }
 
   return {

@@ -293,7 +293,7 @@ export function rateLimit(options: RateLimitOptions = {}): RateLimitPlugin {
         }
         const now = time.now();
         strikes++;
-        const asked = await pauseOf(response, now);
+        const asked = await pauseOf(response.clone(), now); // other handlers may read the copy
         const pause = Math.min(maxPauseMs, asked ?? backoffMs * 2 ** Math.min(strikes - 1, 30));
         pausedUntil = Math.max(pausedUntil, now + pause);
         await host.hooks.callHook("ratelimit:hit", { context, waitMs: pause, queued, maxQueued });

@@ -56,7 +56,9 @@ export { encryptedTokenStore } from "./_internal/token_store.ts";
  * ```
  */
 export interface Tokens {
+  /** Sent as `Authorization: Bearer` (30 minutes). */
   readonly accessToken: string;
+  /** Sent as the Bearer credential of `POST /auth/refresh` only (7 days). */
   readonly refreshToken: string;
   /** When the access token expires (ms since the epoch, by the client's clock), when known. */
   readonly expiresAt?: number;

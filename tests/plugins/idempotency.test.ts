@@ -9,6 +9,7 @@ import {
   type VobizPlugin,
 } from "../../mod.ts";
 import { idempotency, type IdempotencyMeta } from "../../plugins/idempotency.ts";
+import { retry } from "../../plugins/retry.ts";
 import { createMockVobiz, type MockVobiz } from "../../testing/mod.ts";
 import { fakeClock } from "../_support/fake_clock.ts";
 
@@ -374,6 +375,41 @@ describe("unknown outcomes", () => {
     );
     assert.equal(result.request_uuid, mock.effects.calls[0]?.call_uuid);
     assert.equal(result.reconciled, true);
+  });
+});
+
+describe("with the retry plugin", () => {
+  const plugins = () => [idempotency(), retry({ baseDelayMs: 0, jitter: false })];
+
+  test("a purchase found not to have run is retried with the same key and bought once", async () => {
+    const { mock, purchase, sent } = setup({ plugins: plugins() });
+    mock.fault({ method: "POST", path: PURCHASE, drop: "before" });
+    mock.fault({ method: "POST", path: PURCHASE, status: 503 });
+    assert.equal((await purchase("r-1")).e164, NUMBER);
+    assert.equal(sent(purchases), 3);
+    assert.deepEqual(
+      new Set(mock.received.map((r) => r.headers["idempotency-key"])),
+      new Set(["r-1", undefined]),
+    );
+    assert.equal(mock.effects.purchases.length, 1);
+  });
+
+  test("a purchase that ran is never re-sent: dropped answers are reconciled, 25 callers, one debit", async () => {
+    const { mock, purchase, sent } = setup({ plugins: plugins() });
+    mock.fault({ method: "POST", path: PURCHASE, drop: "after", times: Infinity });
+    const results = await Promise.all(Array.from({ length: 25 }, () => purchase("r-2")));
+    assert.ok(results.every((r) => r.e164 === NUMBER && r.reconciled === true));
+    assert.equal(sent(purchases), 1);
+    assert.equal(mock.effects.debits.length, 1);
+  });
+
+  test("a call creation that may have run is not retried: AMBIGUOUS_OUTCOME", async () => {
+    const { mock, vobiz, sent } = setup({ plugins: plugins() });
+    mock.fault({ method: "POST", path: CALL, status: 500 });
+    await assert.rejects(vobiz.request("POST", CALL, { json: call }), {
+      code: "AMBIGUOUS_OUTCOME",
+    });
+    assert.equal(sent(calls), 1);
   });
 });
 
