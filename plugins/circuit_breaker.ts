@@ -1,0 +1,296 @@
+/**
+ * `circuitBreaker`: stops calling a route that keeps failing, so callers fail fast (`CIRCUIT_OPEN`)
+ * instead of piling onto a struggling API, and probes it again later. One circuit per key (the
+ * method and route template by default): closed → open after 5 consecutive failed attempts (5xx,
+ * 429, network errors, timeouts; other 4xx are the caller's problem and do not count) → half-open
+ * after 30 s, when exactly one probe goes through → closed if it succeeds, open again for twice as
+ * long (at most 5 min) if it fails. Every attempt counts, retries included; an open circuit stops
+ * the retry plugin's retries at once. No timers: state ages by the client's clock. At most
+ * `maxKeys` circuits are kept (least recently used go first).
+ *
+ * @example
+ * ```ts
+ * import { createClient, isVobizError } from "vobiz-kit";
+ * import { retry } from "vobiz-kit/plugins/retry";
+ * import { circuitBreaker } from "vobiz-kit/plugins/circuit-breaker";
+ *
+ * const breaker = circuitBreaker({ failureThreshold: 5, openMs: 30_000 });
+ * const vobiz = createClient({ plugins: [retry(), breaker] });
+ * vobiz.hooks.hook("circuit:state", ({ key, from, to }) => console.log(key, from, "→", to));
+ * try {
+ *   await vobiz.balance.get();
+ * } catch (error) {
+ *   if (isVobizError(error) && error.code === "CIRCUIT_OPEN") console.log(error.retryAfterMs);
+ * }
+ * breaker.state("GET /Account/{auth_id}/balance/{currency}"); // "closed" | "open" | "half-open"
+ * ```
+ *
+ * @module
+ */
+import type { Hookable } from "hookable";
+import * as v from "valibot";
+import { type Clock, systemClock } from "../src/clock.ts";
+import { isVobizError, VobizCircuitOpenError, VobizValidationError } from "../src/errors.ts";
+import type { CallContext, CircuitState, CircuitStateEvent, VobizHooks } from "../src/hooks.ts";
+import type { VobizPlugin } from "../src/plugin.ts";
+import { toValidationIssues } from "../src/validation.ts";
+import { lruMap } from "./_internal/circuit_lru.ts";
+
+/**
+ * What a circuit is per: `"route"` (default: method and route template, e.g.
+ * `GET /Account/{auth_id}/cdr`), `"host"` (the API host), or a function of the call.
+ */
+export type CircuitKey = "route" | "host" | ((context: CallContext) => string);
+
+/** Options of {@link circuitBreaker}. */
+export interface CircuitBreakerOptions {
+  /** What a circuit is per. Default `"route"`. */
+  key?: CircuitKey;
+  /** Consecutive failed attempts that open a closed circuit. Default 5. */
+  failureThreshold?: number;
+  /** How long a circuit first stays open, in ms, before one probe is let through. Default 30000. */
+  openMs?: number;
+  /** Longest open period, in ms: each failed probe doubles the last one up to this. Default 300000. */
+  maxOpenMs?: number;
+  /** Most circuits kept; the least recently used are dropped (and start closed again). Default 1000. */
+  maxKeys?: number;
+}
+
+/** The circuit breaker plugin and its handle. */
+export interface CircuitBreakerPlugin extends VobizPlugin {
+  /**
+   * The state of a circuit now (`"closed"` for a key never seen). An open circuit whose time is up
+   * reads `"half-open"`: the next call is its probe.
+   *
+   * @example
+   * ```ts
+   * breaker.state("GET /Account/{auth_id}/cdr"); // "open"
+   * ```
+   */
+  state(key: string): CircuitState;
+  /**
+   * Closes one circuit, or every circuit when no key is given (emits `circuit:state`).
+   *
+   * @example
+   * ```ts
+   * breaker.reset(); // after fixing the outage
+   * ```
+   */
+  reset(key?: string): void;
+  /** Circuits kept now (closed circuits without recent failures take no room). */
+  readonly size: number;
+}
+
+// One circuit's state: plain data, so a shared store can hold it later.
+interface Circuit {
+  state: CircuitState;
+  /** Consecutive failed attempts while closed. */
+  failures: number;
+  /** When the circuit last opened (clock ms). */
+  openedAt: number;
+  /** How long this opening lasts. */
+  openMs: number;
+  /** The `requestId` of the half-open probe in flight. */
+  probe: string | undefined;
+}
+
+const count = v.pipe(v.number(), v.integer(), v.minValue(1));
+const optionsSchema = v.strictObject({
+  key: v.optional(v.union([v.literal("route"), v.literal("host"), v.function()])),
+  failureThreshold: v.optional(count),
+  openMs: v.optional(v.pipe(v.number(), v.minValue(0))),
+  maxOpenMs: v.optional(v.pipe(v.number(), v.minValue(0))),
+  maxKeys: v.optional(count),
+});
+
+/**
+ * Creates the circuit breaker plugin. Put `cache()` and `idempotency()` before it, so that answers
+ * they give without the network (`context.meta.cache === "hit"`, an idempotency `join` or `replay`)
+ * are served while a circuit is open, and never counted. Per call, `plugins: { circuitBreaker: false }` bypasses it (the call is neither
+ * stopped nor counted). Throws `VALIDATION_ERROR` for malformed options.
+ *
+ * @example
+ * ```ts
+ * import { createClient } from "vobiz-kit";
+ * import { circuitBreaker } from "vobiz-kit/plugins/circuit-breaker";
+ * const breaker = circuitBreaker({ key: "host" });
+ * const vobiz = createClient({ plugins: [breaker] });
+ * ```
+ */
+export function circuitBreaker(options: CircuitBreakerOptions = {}): CircuitBreakerPlugin {
+  const checked = v.safeParse(optionsSchema, options);
+  if (!checked.success) throw new VobizValidationError(toValidationIssues(checked.issues));
+  const threshold = options.failureThreshold ?? 5;
+  const baseOpenMs = options.openMs ?? 30_000;
+  const maxOpenMs = Math.max(baseOpenMs, options.maxOpenMs ?? 300_000);
+  const keyOf = keyFunction(options.key ?? "route");
+  const circuits = lruMap<Circuit>(options.maxKeys ?? 1000);
+  const calls = new WeakMap<CallContext, string>(); // a counted call → its circuit key
+  let clock: Clock = systemClock;
+  let hooks: Hookable<VobizHooks> | undefined;
+
+  // The one place circuit state is read and written (a shared store can go behind these two). A
+  // closed circuit without failures is the default and takes no entry.
+  const load = (key: string): Circuit =>
+    circuits.get(key) ??
+      { state: "closed", failures: 0, openedAt: 0, openMs: baseOpenMs, probe: undefined };
+  const save = (key: string, circuit: Circuit): void => {
+    if (circuit.state === "closed" && circuit.failures === 0) circuits.delete(key);
+    else circuits.set(key, circuit);
+  };
+
+  const current = (circuit: Circuit, now: number): CircuitState =>
+    circuit.state === "open" && now >= circuit.openedAt + circuit.openMs
+      ? "half-open"
+      : circuit.state;
+
+  // Changes state synchronously (so concurrent calls see it at once) and returns the event.
+  function move(key: string, circuit: Circuit, to: CircuitState, now: number): CircuitStateEvent {
+    const from = circuit.state;
+    circuit.state = to;
+    circuit.probe = undefined;
+    if (to === "open") {
+      circuit.openMs = from === "half-open" ? Math.min(maxOpenMs, circuit.openMs * 2) : baseOpenMs;
+      circuit.openedAt = now;
+    } else if (to === "closed") {
+      circuit.failures = 0;
+      circuit.openMs = baseOpenMs;
+    }
+    return { key, from, to, at: now };
+  }
+
+  // Listeners observe: one that throws must not change the call's outcome. Without an event there
+  // is nothing to wait for, so the common path stays synchronous.
+  function announce(event: CircuitStateEvent | undefined): Promise<void> | undefined {
+    if (event === undefined || hooks === undefined) return undefined;
+    return Promise.resolve(hooks.callHook("circuit:state", event)).catch(() => {});
+  }
+
+  // Lets an attempt through, or throws CIRCUIT_OPEN. In half-open, the first attempt to ask becomes
+  // the probe and every other one fails fast until the probe's outcome is known.
+  function admit(context: CallContext, key: string): Promise<void> | undefined {
+    const now = clock.now();
+    const circuit = load(key);
+    let event: CircuitStateEvent | undefined;
+    if (circuit.state === "open") {
+      const wait = circuit.openedAt + circuit.openMs - now;
+      if (wait > 0) throw openError(context, key, wait);
+      event = move(key, circuit, "half-open", now);
+    }
+    if (circuit.state === "half-open") {
+      if (circuit.probe !== undefined && circuit.probe !== context.requestId) {
+        throw openError(context, key, 0);
+      }
+      circuit.probe = context.requestId;
+    }
+    save(key, circuit);
+    return announce(event);
+  }
+
+  // Counts one attempt's outcome. While open, outcomes of attempts let through earlier are ignored;
+  // while half-open only the probe's outcome counts.
+  function record(context: CallContext, failed: boolean): Promise<void> | undefined {
+    const key = calls.get(context);
+    if (key === undefined) return undefined;
+    const now = clock.now();
+    const circuit = load(key);
+    let event: CircuitStateEvent | undefined;
+    if (circuit.state === "closed") {
+      circuit.failures = failed ? circuit.failures + 1 : 0;
+      if (circuit.failures >= threshold) event = move(key, circuit, "open", now);
+    } else if (circuit.state === "half-open" && circuit.probe === context.requestId) {
+      event = move(key, circuit, failed ? "open" : "closed", now);
+    }
+    save(key, circuit);
+    return announce(event);
+  }
+
+  return {
+    name: "circuitBreaker",
+    setup(host) {
+      clock = host.clock;
+      hooks = host.hooks;
+      const offs = [
+        host.hooks.hook("beforeRequest", ({ context }) => {
+          const bypass = context.options.plugins?.["circuitBreaker"] === false;
+          if (bypass || answeredLocally(context)) return;
+          const key = keyOf(context);
+          calls.set(context, key);
+          return admit(context, key);
+        }),
+        host.hooks.hook("afterResponse", ({ context, response }) => {
+          if (answeredLocally(context)) return;
+          return record(context, response.status >= 500 || response.status === 429);
+        }),
+        // A network error or timeout has no response: it is counted when ky retries it, or at the
+        // end of the call. Then the circuit decides whether the retry may go.
+        host.hooks.hook("beforeRetry", async ({ context, error }) => {
+          const key = calls.get(context);
+          if (key === undefined) return;
+          if (failedWithoutResponse(error)) await record(context, true);
+          await admit(context, key);
+        }),
+        host.hooks.hook("onError", ({ context, error }) => {
+          if (failedWithoutResponse(error)) return record(context, true);
+        }),
+        // A probe that ended without an outcome (aborted, answered from a cache, stopped by another
+        // plugin) frees the half-open slot for the next call.
+        host.hooks.hook("done", ({ context }) => {
+          const key = calls.get(context);
+          if (key === undefined) return;
+          calls.delete(context);
+          const circuit = circuits.get(key);
+          if (circuit?.state === "half-open" && circuit.probe === context.requestId) {
+            circuit.probe = undefined;
+            save(key, circuit);
+          }
+        }),
+      ];
+      return () => {
+        for (const off of offs) off();
+      };
+    },
+    state: (key) => {
+      const circuit = circuits.get(key);
+      return circuit === undefined ? "closed" : current(circuit, clock.now());
+    },
+    reset(key) {
+      const now = clock.now();
+      for (const each of key === undefined ? [...circuits.keys()] : [key]) {
+        const circuit = circuits.get(each);
+        if (circuit === undefined) continue;
+        circuits.delete(each);
+        const from = current(circuit, now);
+        if (from !== "closed") void announce({ key: each, from, to: "closed", at: now });
+      }
+    },
+    get size() {
+      return circuits.size;
+    },
+  };
+}
+
+function keyFunction(key: CircuitKey): (context: CallContext) => string {
+  if (typeof key === "function") return key;
+  if (key === "host") return (context) => new URL(context.url).host;
+  return (context) => `${context.method} ${context.route}`;
+}
+
+// Answered without the network (a cache hit, or the idempotency plugin joining a call in flight
+// or replaying a stored outcome): says nothing about the API's health.
+function answeredLocally(context: CallContext): boolean {
+  const role = (context.meta["idempotency"] as { role?: string } | undefined)?.role;
+  return context.meta["cache"] === "hit" || role === "join" || role === "replay";
+}
+
+function failedWithoutResponse(error: Error): boolean {
+  return isVobizError(error) && (error.code === "NETWORK_ERROR" || error.code === "TIMEOUT");
+}
+
+function openError(context: CallContext, key: string, retryAfterMs: number): VobizCircuitOpenError {
+  return new VobizCircuitOpenError(key, retryAfterMs, {
+    requestId: context.requestId,
+    method: context.method,
+    route: context.route,
+  });
+}

@@ -1,0 +1,377 @@
+/**
+ * `retry`: retries failed attempts through ky's own retry engine, with defaults that suit an API
+ * without server-side idempotency: reads and idempotent writes (GET, HEAD, PUT, DELETE) are retried
+ * after 408, 429, 500, 502, 503, 504, network errors and timeouts, with exponential backoff and full
+ * jitter; a POST only after a 429 (the one answer known to reject a call before it runs); a paid or
+ * keyed write only after a 429 or with the idempotency plugin's consent. `Retry-After` is honoured
+ * up to `maxRetryAfter`; a longer ask ends the call with `RATE_LIMITED`. A retry budget (a token
+ * bucket, as in the AWS SDKs' standard retry mode) bounds the extra load on a failing API.
+ *
+ * @example
+ * ```ts
+ * import { createClient } from "vobiz-kit";
+ * import { retry } from "vobiz-kit/plugins/retry";
+ *
+ * const retries = retry({ limit: 3, maxRetryAfter: 30_000 });
+ * const vobiz = createClient({ plugins: [retries] });
+ * vobiz.hooks.hook("retry:scheduled", ({ context, attempt, delayMs, reason }) => {
+ *   console.log(`${context.method} ${context.route}: retry ${attempt} after ${delayMs} ms (${reason})`);
+ * });
+ * await vobiz.balance.get();
+ * retries.budget(); // { tokens: 500, capacity: 500 }
+ * ```
+ *
+ * @module
+ */
+import type { Hookable } from "hookable";
+import type { Options as KyOptions, RetryOptions as KyRetryOptions } from "ky";
+import * as v from "valibot";
+import { type Clock, systemClock } from "../src/clock.ts";
+import {
+  isVobizError,
+  VobizHttpError,
+  VobizRateLimitedError,
+  VobizValidationError,
+} from "../src/errors.ts";
+import type { CallContext, VobizHooks } from "../src/hooks.ts";
+import type { VobizPlugin } from "../src/plugin.ts";
+import { toValidationIssues } from "../src/validation.ts";
+import { toVobizError } from "../src/_internal/to_vobiz_error.ts";
+import { retryBudget } from "./_internal/retry_budget.ts";
+
+/** Options of the retry budget (see {@link RetryOptions.budget}). */
+export interface RetryBudgetOptions {
+  /** Tokens in a full bucket. Default 500. */
+  capacity?: number;
+  /** Tokens one retry costs. Default 5. */
+  retryCost?: number;
+  /** Tokens one retry after a timeout costs. Default 10. */
+  timeoutCost?: number;
+  /**
+   * Tokens a call that succeeds at its first attempt gives back. Default 1. A call that succeeds
+   * after retrying gives back what its last retry cost instead.
+   */
+  successRefill?: number;
+}
+
+/** What {@link RetryOptions.shouldRetry} is told about a failed attempt. */
+export interface RetryState {
+  /** Why the attempt failed: a `VobizHttpError`, or a `NETWORK_ERROR` / `TIMEOUT` error. */
+  readonly error: Error;
+  /** The call. */
+  readonly context: CallContext;
+  /** The retry that would be made (1 for the first retry). */
+  readonly attempt: number;
+}
+
+/**
+ * What the retry plugin reads from `context.meta.idempotency` (set by the idempotency plugin in
+ * `beforeRequest`): whether a paid or keyed write, or a POST, that failed in a way that may have
+ * let it run (5xx, network error, timeout) may be sent again. Without it such a call is never
+ * re-sent. A 429 needs no permission: it rejects the call before it runs.
+ *
+ * @example
+ * ```ts
+ * import type { RetryPermission } from "vobiz-kit/plugins/retry";
+ * const permission: RetryPermission = {
+ *   allowRetry: async () => !(await purchaseWasMade()), // reconciled: it did not run
+ * };
+ * vobiz.hooks.hook("beforeRequest", ({ context }) => {
+ *   if (context.options.paid) context.meta["idempotency"] = permission;
+ * });
+ * ```
+ */
+export interface RetryPermission {
+  /** True to let the retry plugin send the call again after `error` (still within its limits). */
+  allowRetry(error: Error, attempt: number): boolean | Promise<boolean>;
+}
+
+/** Options of {@link retry}. */
+export interface RetryOptions {
+  /** Retries per call (so at most `limit + 1` attempts). Default 3. */
+  limit?: number;
+  /**
+   * Methods retried after any retryable failure. Default `GET`, `HEAD`, `PUT`, `DELETE`. Other
+   * methods are retried only after a 429 (or with the idempotency plugin's consent).
+   */
+  methods?: readonly string[];
+  /** Statuses that are retried. Default 408, 429, 500, 502, 503, 504; no other 4xx ever is. */
+  statusCodes?: readonly number[];
+  /** Statuses whose `Retry-After` (seconds or an HTTP date) sets the delay. Default 429, 503. */
+  afterStatusCodes?: readonly number[];
+  /**
+   * Longest `Retry-After` honoured, in ms. Default 60000. A server asking for longer ends the call
+   * with a `RATE_LIMITED` error carrying `retryAfterMs`, instead of a silent long wait.
+   */
+  maxRetryAfter?: number;
+  /** Delay before the first retry, doubled for each next one, in ms. Default 1000. */
+  baseDelayMs?: number;
+  /** Longest backoff delay, in ms. Default 20000. */
+  backoffLimit?: number;
+  /**
+   * `true` (default): full jitter, a random delay between 0 and the backoff delay; `false`: the
+   * backoff delay itself; or a function of the backoff delay. Not applied to `Retry-After`.
+   */
+  jitter?: boolean | ((delayMs: number) => number);
+  /**
+   * Retry an attempt that timed out (`timeout`). Default true, for the `methods` only: a write
+   * that timed out may have run, so it is never re-sent without the idempotency plugin's consent.
+   */
+  retryOnTimeout?: boolean;
+  /** The retry budget, or `false` for none. Default `{ capacity: 500, retryCost: 5, timeoutCost: 10, successRefill: 1 }`. */
+  budget?: RetryBudgetOptions | false;
+  /**
+   * Your own say on a failure that may be retried: `true` or `false` overrides the status, network
+   * error and timeout rules, `undefined` keeps them. It cannot make a write that may have run be
+   * re-sent, nor lift the limit, `maxRetryAfter` or the budget.
+   */
+  shouldRetry?: (state: RetryState) => boolean | undefined | Promise<boolean | undefined>;
+}
+
+/**
+ * Per-call settings, as `plugins: { retry: … }` in a call's options: `false` for no retries, or
+ * `{ limit }` for another limit.
+ *
+ * @example
+ * ```ts
+ * await vobiz.request("GET", "/Account/{auth_id}/", { plugins: { retry: { limit: 1 } } });
+ * ```
+ */
+export type RetryCallSettings = false | { limit?: number };
+
+/** The tokens of the retry budget. */
+export interface RetryBudgetState {
+  /** Tokens left (`Infinity` without a budget). */
+  readonly tokens: number;
+  /** Tokens in a full bucket. */
+  readonly capacity: number;
+}
+
+/** The retry plugin and its handle. */
+export interface RetryPlugin extends VobizPlugin {
+  /**
+   * The retry budget now.
+   *
+   * @example
+   * ```ts
+   * const { tokens, capacity } = retries.budget();
+   * ```
+   */
+  budget(): RetryBudgetState;
+}
+
+const DEFAULT_METHODS = ["GET", "HEAD", "PUT", "DELETE"];
+const DEFAULT_STATUS_CODES = [408, 429, 500, 502, 503, 504];
+const DEFAULT_AFTER_STATUS_CODES = [429, 503];
+// ky checks the method before asking shouldRetry; the method rules live in decide(), which also
+// knows about paid writes and 429s, so ky is told every method is retryable.
+const EVERY_METHOD = ["get", "head", "put", "delete", "post", "patch", "options", "trace"];
+
+const count = v.pipe(v.number(), v.minValue(0));
+const optionsSchema = v.strictObject({
+  limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+  methods: v.optional(v.array(v.string())),
+  statusCodes: v.optional(v.array(v.pipe(v.number(), v.integer()))),
+  afterStatusCodes: v.optional(v.array(v.pipe(v.number(), v.integer()))),
+  maxRetryAfter: v.optional(count),
+  baseDelayMs: v.optional(count),
+  backoffLimit: v.optional(count),
+  jitter: v.optional(v.union([v.boolean(), v.function()])),
+  retryOnTimeout: v.optional(v.boolean()),
+  budget: v.optional(v.union([
+    v.literal(false),
+    v.strictObject({
+      capacity: v.optional(count),
+      retryCost: v.optional(count),
+      timeoutCost: v.optional(count),
+      successRefill: v.optional(count),
+    }),
+  ])),
+  shouldRetry: v.optional(v.function()),
+});
+
+// The retry decided for a call's failed attempt, until it is announced.
+interface Pending {
+  readonly attempt: number;
+  readonly reason: string;
+  readonly retryAfterMs: number | undefined;
+  /** Tokens it took from the budget. */
+  readonly cost: number;
+  delayMs: number;
+}
+
+interface CallRetries {
+  pending?: Pending | undefined;
+  /** Tokens the call's last retry cost: what a success gives back. */
+  lastCost?: number;
+}
+
+/**
+ * Creates the retry plugin. Put it in `plugins` once; it configures the client's ky retry engine.
+ * Throws `VALIDATION_ERROR` for malformed options.
+ *
+ * @example
+ * ```ts
+ * import { createClient } from "vobiz-kit";
+ * import { retry } from "vobiz-kit/plugins/retry";
+ * import { circuitBreaker } from "vobiz-kit/plugins/circuit-breaker";
+ * const vobiz = createClient({ plugins: [retry(), circuitBreaker()] });
+ * ```
+ */
+export function retry(options: RetryOptions = {}): RetryPlugin {
+  const checked = v.safeParse(optionsSchema, options);
+  if (!checked.success) throw new VobizValidationError(toValidationIssues(checked.issues));
+  const limit = options.limit ?? 3;
+  const methods = new Set((options.methods ?? DEFAULT_METHODS).map((m) => m.toUpperCase()));
+  const statusCodes = new Set(options.statusCodes ?? DEFAULT_STATUS_CODES);
+  const afterStatusCodes = new Set(options.afterStatusCodes ?? DEFAULT_AFTER_STATUS_CODES);
+  const maxRetryAfter = options.maxRetryAfter ?? 60_000;
+  const baseDelayMs = options.baseDelayMs ?? 1000;
+  const backoffLimit = options.backoffLimit ?? 20_000;
+  const jitter = options.jitter ?? true;
+  const retryOnTimeout = options.retryOnTimeout ?? true;
+  const budgetOptions = options.budget === false ? undefined : options.budget ?? {};
+  const budget = retryBudget(
+    budgetOptions === undefined ? Infinity : budgetOptions.capacity ?? 500,
+  );
+  const retryCost = budgetOptions?.retryCost ?? 5;
+  const timeoutCost = budgetOptions?.timeoutCost ?? 10;
+  const successRefill = budgetOptions?.successRefill ?? 1;
+  const calls = new WeakMap<CallContext, CallRetries>();
+  let clock: Clock = systemClock;
+
+  // Whether a failed attempt is retried: undefined for no; throws RATE_LIMITED for a server that
+  // asks to wait longer than maxRetryAfter.
+  async function decide(
+    context: CallContext,
+    thrown: Error,
+    attempt: number,
+  ): Promise<Pending | undefined> {
+    const error = toVobizError(thrown, context, clock.now());
+    const status = error instanceof VobizHttpError ? error.status : undefined;
+    const code = isVobizError(error) ? error.code : undefined;
+    if (status === undefined && code !== "NETWORK_ERROR" && code !== "TIMEOUT") return undefined;
+    // A write that may have run is re-sent only with the idempotency plugin's consent; a 429 is the
+    // one answer known to reject a call before it runs.
+    const permission = context.meta["idempotency"] as Partial<RetryPermission> | undefined;
+    const paid = context.options.paid === true || context.options.idempotencyKey !== undefined ||
+      permission !== undefined;
+    if (status !== 429 && (paid || !methods.has(context.method))) {
+      if (typeof permission?.allowRetry !== "function") return undefined;
+      if (!(await permission.allowRetry(error, attempt))) return undefined;
+    }
+    let retryable = status !== undefined
+      ? statusCodes.has(status)
+      : code === "TIMEOUT"
+      ? retryOnTimeout
+      : true;
+    const verdict = await options.shouldRetry?.({ error, context, attempt });
+    if (typeof verdict === "boolean") retryable = verdict;
+    if (!retryable) return undefined;
+    const retryAfterMs = status !== undefined && afterStatusCodes.has(status)
+      ? (error as VobizHttpError).retryAfterMs
+      : undefined;
+    if (retryAfterMs !== undefined && retryAfterMs > maxRetryAfter) {
+      throw new VobizRateLimitedError(
+        `${context.method} ${context.route}: the server asked to wait ${retryAfterMs} ms before ` +
+          `retrying, longer than maxRetryAfter (${maxRetryAfter} ms)`,
+        retryAfterMs,
+        {
+          cause: error,
+          requestId: context.requestId,
+          method: context.method,
+          route: context.route,
+        },
+      );
+    }
+    const cost = code === "TIMEOUT" ? timeoutCost : retryCost;
+    if (!budget.take(cost)) return undefined; // out of budget: the call fails with its own error
+    const reason = status === undefined ? String(code) : `status ${status}`;
+    return { attempt, reason, retryAfterMs, cost, delayMs: 0 };
+  }
+
+  // The wait ky makes before retry `attempt`: the server's Retry-After as is, or exponential backoff.
+  function delayFor(pending: Pending | undefined, attempt: number): number {
+    if (pending?.retryAfterMs !== undefined) return pending.retryAfterMs;
+    const backoff = Math.min(backoffLimit, baseDelayMs * 2 ** (attempt - 1));
+    if (jitter === false) return backoff;
+    const jittered = jitter === true ? Math.random() * backoff : jitter(backoff);
+    return Number.isFinite(jittered) && jittered >= 0 ? Math.min(backoffLimit, jittered) : backoff;
+  }
+
+  // ky's retry options for one call: closures over the call, so the delay ky waits is the one
+  // decided for this call (instance-wide functions could not tell concurrent calls apart).
+  function kyRetryFor(context: CallContext): KyRetryOptions {
+    const settings = context.options.plugins?.["retry"] as RetryCallSettings | undefined;
+    if (settings === false) return { limit: 0 };
+    const state: CallRetries = {};
+    calls.set(context, state);
+    return {
+      limit: settings?.limit ?? limit,
+      methods: EVERY_METHOD,
+      shouldRetry: async ({ error, retryCount }) => {
+        state.pending = await decide(context, error, retryCount);
+        if (state.pending !== undefined) state.lastCost = state.pending.cost;
+        return state.pending !== undefined;
+      },
+      delay: (attempt) => {
+        const delayMs = delayFor(state.pending, attempt);
+        if (state.pending !== undefined) state.pending.delayMs = delayMs;
+        return delayMs;
+      },
+    };
+  }
+
+  return {
+    name: "retry",
+    setup(host) {
+      clock = host.clock;
+      const { hooks } = host;
+      host.configureKy({
+        hooks: {
+          init: [(kyOptions: KyOptions) => {
+            const context = kyOptions.context?.["vobiz"] as CallContext | undefined;
+            if (context !== undefined) kyOptions.retry = kyRetryFor(context);
+          }],
+        },
+      });
+      // `retry:scheduled` fires from beforeRetry, after the wait, so it never announces a retry
+      // that the caller's signal or the total timeout cancelled. It is registered at the first call,
+      // so that it runs after every plugin's beforeRetry handler (an open circuit vetoes the retry
+      // there): it fires only for a retry that is really sent.
+      let offAnnounce: (() => void) | undefined;
+      const offArm = hooks.hook("beforeRequest", () => {
+        offAnnounce ??= hooks.hook("beforeRetry", ({ context, attempt }) => {
+          const state = calls.get(context);
+          const pending = state?.pending;
+          if (state === undefined || pending === undefined || pending.attempt !== attempt) return;
+          state.pending = undefined;
+          const { delayMs, reason } = pending;
+          return emit(hooks, { context, attempt, delayMs, reason });
+        });
+      });
+      const offDone = hooks.hook("done", ({ context, error }) => {
+        if (error !== undefined || context.meta["cache"] === "hit") return;
+        budget.give(calls.get(context)?.lastCost ?? successRefill);
+      });
+      return () => {
+        offArm();
+        offAnnounce?.();
+        offDone();
+      };
+    },
+    budget: () => ({ tokens: budget.tokens, capacity: budget.capacity }),
+  };
+}
+
+// Listeners observe: one that throws must not stop the retry or change the call's outcome.
+async function emit(
+  hooks: Hookable<VobizHooks>,
+  event: Parameters<VobizHooks["retry:scheduled"]>[0],
+): Promise<void> {
+  try {
+    await hooks.callHook("retry:scheduled", event);
+  } catch {
+    // ignored by design (see above)
+  }
+}
