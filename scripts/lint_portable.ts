@@ -7,13 +7,14 @@
  * @module
  */
 const portable = /[\\/](src|plugins)[\\/]/;
+const testFile = /[\\/]tests[\\/]/;
 
 const plugin: Deno.lint.Plugin = {
   name: "vobiz",
   rules: {
     "web-standard-only": {
       create(context) {
-        if (!portable.test(context.filename)) return {};
+        if (!portable.test(context.filename) || testFile.test(context.filename)) return {};
         const report = (node: Deno.lint.Node, what: string) =>
           context.report({
             node,

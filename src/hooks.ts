@@ -63,7 +63,7 @@ export interface BeforeRetryEvent {
 export interface AfterResponseEvent {
   readonly context: CallContext;
   readonly request: Request;
-  /** A clone of the answer; read it freely. */
+  /** A clone of the answer, shared by every handler: to read its body, read `response.clone()`. */
   readonly response: Response;
   /** 0 for the first attempt. */
   readonly attempt: number;
