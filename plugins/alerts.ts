@@ -39,19 +39,45 @@ import {
 import { slidingWindow } from "./_internal/alert_window.ts";
 import { answerKind, balanceOf, readJson } from "./_internal/metric_answers.ts";
 
-/** An alert as given to `notify`: the event payload plus whether it fired or resolved. */
+/**
+ * An alert as given to `notify`: the event payload plus whether it fired or resolved.
+ *
+ * @example
+ * ```ts
+ * const notify = (alert: AlertNotification) =>
+ *   console.warn(`[${alert.state}] ${alert.rule} ${alert.subject ?? ""}: ${alert.message}`);
+ * const watch = alerts({ notify });
+ * ```
+ */
 export interface AlertNotification extends AlertEvent {
+  /** `fired` when an episode starts, `resolved` when it ends. */
   readonly state: "fired" | "resolved";
 }
 
-/** Options of the `lowBalance` rule. */
+/**
+ * Options of the `lowBalance` rule.
+ *
+ * @example
+ * ```ts
+ * const lowBalance: LowBalanceRule = { threshold: { INR: 500, USD: 10 } };
+ * const watch = alerts({ lowBalance });
+ * ```
+ */
 export interface LowBalanceRule {
   /** Alert below this balance: one number, or one per currency (`{ INR: 500, USD: 10 }`).
    * Default: the account's `low_balance_threshold` from the balance answer, else 100. */
   threshold?: number | Record<string, number>;
 }
 
-/** Options of the `errorRate` rule. */
+/**
+ * Options of the `errorRate` rule.
+ *
+ * @example
+ * ```ts
+ * const errorRate: ErrorRateRule = { threshold: 0.1, windowMs: 10 * 60_000, minCalls: 50 };
+ * const watch = alerts({ errorRate });
+ * ```
+ */
 export interface ErrorRateRule {
   /** Failed share of calls above which to alert. Default 0.05. */
   threshold?: number;
@@ -61,7 +87,15 @@ export interface ErrorRateRule {
   minCalls?: number;
 }
 
-/** Options of the `trunkDown` rule. */
+/**
+ * Options of the `trunkDown` rule.
+ *
+ * @example
+ * ```ts
+ * const trunkDown: TrunkDownRule = { failures: 5, windowMs: 2 * 60_000 };
+ * const watch = alerts({ trunkDown });
+ * ```
+ */
 export interface TrunkDownRule {
   /** Refused calls on one trunk within the window. Default 3. */
   failures?: number;
@@ -69,7 +103,15 @@ export interface TrunkDownRule {
   windowMs?: number;
 }
 
-/** Options of the `rateLimit` rule. */
+/**
+ * Options of the `rateLimit` rule.
+ *
+ * @example
+ * ```ts
+ * const rateLimit: RateLimitRule = { responses: 1, maxQueued: 50 };
+ * const watch = alerts({ rateLimit });
+ * ```
+ */
 export interface RateLimitRule {
   /** 429 answers within the window. Default 3. */
   responses?: number;
@@ -81,7 +123,15 @@ export interface RateLimitRule {
   windowMs?: number;
 }
 
-/** Options of {@link alerts}. Set a rule to `false` to turn it off. */
+/**
+ * Options of {@link alerts}. Set a rule to `false` to turn it off.
+ *
+ * @example
+ * ```ts
+ * const options: AlertsOptions = { cooldownMs: 30 * 60_000, rateLimit: false, notify: console.warn };
+ * const watch = alerts(options);
+ * ```
+ */
 export interface AlertsOptions {
   /** Called for every fired and resolved alert. Not awaited (see `waitUntil`); errors are ignored. */
   notify?: (alert: AlertNotification) => void | Promise<void>;
@@ -89,13 +139,26 @@ export interface AlertsOptions {
   waitUntil?: (promise: Promise<unknown>) => void;
   /** After an alert fired, the same alert starts no new episode for this long. Default 10 minutes. */
   cooldownMs?: number;
+  /** Balance below a threshold. */
   lowBalance?: LowBalanceRule | false;
+  /** Share of failed calls over a sliding window. */
   errorRate?: ErrorRateRule | false;
+  /** Repeated refused calls on a trunk (fed with `observeTrunkEvent`/`observeCdr`). */
   trunkDown?: TrunkDownRule | false;
+  /** 429 answers, or the rate limiter's queue filling up. */
   rateLimit?: RateLimitRule | false;
 }
 
-/** The alerts plugin and its handle. */
+/**
+ * The alerts plugin and its handle.
+ *
+ * @example
+ * ```ts
+ * const watch: AlertsPlugin = alerts();
+ * const vobiz = createClient({ plugins: [watch] });
+ * console.log(watch.active());
+ * ```
+ */
 export interface AlertsPlugin extends VobizPlugin {
   /**
    * Feeds a trunk webhook payload (the parsed JSON body the trunk's `webhook_url` received).

@@ -22,13 +22,33 @@ import { parseErrorBody } from "../src/_internal/error_body.ts";
 import { createRedactor } from "./_internal/log_redact.ts";
 import { readJson } from "./_internal/metric_answers.ts";
 
-/** Severity of a record, lowest first. */
+/**
+ * Severity of a record, lowest first.
+ *
+ * @example
+ * ```ts
+ * const level: LogLevel = verbose ? "debug" : "info";
+ * const plugin = logging({ level });
+ * ```
+ */
 export type LogLevel = "debug" | "info" | "warn" | "error";
 
-/** One log record: plain JSON, already redacted. */
+/**
+ * One log record: plain JSON, already redacted.
+ *
+ * @example
+ * ```ts
+ * const plugin = logging({
+ *   sink: (record: LogRecord) => {
+ *     if (record.kind === "call" && record.durationMs !== undefined) latency.push(record.durationMs);
+ *   },
+ * });
+ * ```
+ */
 export interface LogRecord {
   /** ISO time, by the client's clock. */
   time: string;
+  /** `debug` for attempts; `info`, `warn` or `error` for calls. */
   level: LogLevel;
   /** `vobiz-api` unless configured. */
   service: string;
@@ -36,6 +56,7 @@ export interface LogRecord {
   msg: string;
   /** `call` (once per call) or `attempt` (once per attempt). */
   kind: "call" | "attempt";
+  /** Upper-case method. */
   method: string;
   /** Route template, e.g. `/Account/{auth_id}/cdr`. */
   route: string;
@@ -67,10 +88,26 @@ export interface LogRecord {
   errorBody?: unknown;
 }
 
-/** Receives each record. Must not throw (a throwing sink is ignored). */
+/**
+ * Receives each record. Must not throw (a throwing sink is ignored).
+ *
+ * @example
+ * ```ts
+ * const sink: LogSink = (record) => consola[record.level](record.msg, record);
+ * const plugin = logging({ sink });
+ * ```
+ */
 export type LogSink = (record: LogRecord) => void;
 
-/** Options of {@link logging}. */
+/**
+ * Options of {@link logging}.
+ *
+ * @example
+ * ```ts
+ * const options: LoggingOptions = { level: "debug", sampleRate: 0.05, redact: ["ssn"] };
+ * const vobiz = createClient({ plugins: [logging(options)] });
+ * ```
+ */
 export interface LoggingOptions {
   /** Where records go. Default: one JSON line, `console.log` for debug/info, `console.error` above. */
   sink?: LogSink;
@@ -94,7 +131,15 @@ export interface LoggingOptions {
   service?: string;
 }
 
-/** The logging plugin. */
+/**
+ * The logging plugin.
+ *
+ * @example
+ * ```ts
+ * const plugin: LoggingPlugin = logging();
+ * const vobiz = createClient({ plugins: [plugin] });
+ * ```
+ */
 export type LoggingPlugin = VobizPlugin;
 
 const rank: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };

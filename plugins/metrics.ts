@@ -40,7 +40,15 @@ export type {
   OtelObservableResult,
 } from "./_internal/metric_otel.ts";
 
-/** Options of {@link metrics}. */
+/**
+ * Options of {@link metrics}.
+ *
+ * @example
+ * ```ts
+ * const options: MetricsOptions = { maxSeries: 200, balanceWindowMs: 6 * 3_600_000 };
+ * const m = metrics(options);
+ * ```
+ */
 export interface MetricsOptions {
   /**
    * An OpenTelemetry `Meter` (from `@opentelemetry/api`) to record into as well. Its instruments
@@ -53,29 +61,64 @@ export interface MetricsOptions {
   balanceWindowMs?: number;
 }
 
-/** Latency of a set of calls, in ms (quantiles estimated from fixed buckets). */
+/**
+ * Latency of a set of calls, in ms (quantiles estimated from fixed buckets).
+ *
+ * @example
+ * ```ts
+ * const latency: LatencySummary = m.snapshot().calls.latency;
+ * if ((latency.p99Ms ?? 0) > 2_000) console.warn("slow Vobiz calls", latency);
+ * ```
+ */
 export interface LatencySummary {
+  /** Calls measured. */
   count: number;
+  /** Exact mean; `null` when no call was measured (as for the others). */
   meanMs: number | null;
+  /** Median. */
   p50Ms: number | null;
+  /** 95th percentile. */
   p95Ms: number | null;
+  /** 99th percentile. */
   p99Ms: number | null;
+  /** Exact maximum. */
   maxMs: number | null;
 }
 
-/** The calls of one route and method. */
+/**
+ * The calls of one route and method.
+ *
+ * @example
+ * ```ts
+ * for (const r of m.snapshot().routes) console.log(r.method, r.route, r.calls, r.latency.p95Ms);
+ * ```
+ */
 export interface RouteMetrics {
   /** Route template, e.g. `/Account/{auth_id}/cdr`. */
   route: string;
+  /** Upper-case method. */
   method: string;
+  /** Calls made (each once, whatever its retries). */
   calls: number;
+  /** Calls that succeeded. */
   successes: number;
+  /** Calls that failed. */
   failures: number;
+  /** Their duration, retries included. */
   latency: LatencySummary;
 }
 
-/** A balance gauge. */
+/**
+ * A balance gauge.
+ *
+ * @example
+ * ```ts
+ * const inr: BalanceMetrics | undefined = m.snapshot().balances["INR"];
+ * console.log(inr?.balance, inr?.consumptionPerHour);
+ * ```
+ */
 export interface BalanceMetrics {
+  /** The `balance` of the latest answer. */
   balance: number;
   /** When it was read (ISO time). */
   at: string;
@@ -83,7 +126,15 @@ export interface BalanceMetrics {
   consumptionPerHour: number | null;
 }
 
-/** Everything the plugin measured, as plain JSON. */
+/**
+ * Everything the plugin measured, as plain JSON.
+ *
+ * @example
+ * ```ts
+ * const snapshot: MetricsSnapshot = m.snapshot();
+ * console.log(JSON.stringify(snapshot));
+ * ```
+ */
 export interface MetricsSnapshot {
   /** When the snapshot was taken (ISO time, by the client's clock). */
   at: string;
@@ -119,7 +170,16 @@ export interface MetricsSnapshot {
   asr: { ratio: number; answered: number; total: number; at: string } | null;
 }
 
-/** The metrics plugin and its handle. */
+/**
+ * The metrics plugin and its handle.
+ *
+ * @example
+ * ```ts
+ * const m: MetricsPlugin = metrics();
+ * const vobiz = createClient({ plugins: [m] });
+ * console.log(m.toPrometheus());
+ * ```
+ */
 export interface MetricsPlugin extends VobizPlugin {
   /**
    * Everything measured so far, as plain JSON.
