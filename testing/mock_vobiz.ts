@@ -11,6 +11,7 @@ import { compileFault, defaultErrorCode, takeFault } from "./faults.ts";
 import type { RouteContext } from "./api/context.ts";
 import { vobizError, withHeaders } from "./http.ts";
 import { serve } from "./listen.ts";
+import { settleCalls } from "./api/calls.ts";
 import { matchRoute } from "./routes.ts";
 import type { MockConfig, MockEffects, MockState } from "./state.ts";
 import { createState, defaultInventory } from "./state.ts";
@@ -49,6 +50,22 @@ export interface MockVobizOptions {
   concurrentCallsLimit?: number;
   /** How long a created call stays live; default 0 = until hung up. */
   callDurationMs?: number;
+  /** From call start to ringing (the CDR's `progress_time`), ms; default 1000. */
+  postDialDelayMs?: number;
+  /** From call start to answer, ms; a call ended earlier is unanswered. Default 2000. */
+  answerDelayMs?: number;
+  /** MOS of answered calls; default 4.3. */
+  callMos?: number;
+  /** Packet loss of answered calls; default 0. */
+  callPacketLoss?: number;
+  /** INR per minute of billed time, billed per second; default 0.5. */
+  callRatePerMinute?: number;
+  /** How long after a call ends its CDR appears and its cost is debited, ms; default 0. */
+  cdrDelayMs?: number;
+  /** Recordings to seed for the main account; default 3. */
+  recordingCount?: number;
+  /** Conference rooms in progress at the start (rooms are made by XML, not the API); default none. */
+  conferences?: Array<{ name: string; members?: number }>;
   /** The clock (ms since epoch); default `Date.now`. */
   now?: () => number;
   /** Used for latency and slow-body faults; default `setTimeout`-based. */
@@ -174,6 +191,17 @@ export function createMockVobiz(options: MockVobizOptions = {}): MockVobiz {
     cpsLimit: options.cpsLimit ?? Infinity,
     concurrentCallsLimit: options.concurrentCallsLimit ?? Infinity,
     callDurationMs: options.callDurationMs ?? 0,
+    postDialDelayMs: options.postDialDelayMs ?? 1000,
+    answerDelayMs: options.answerDelayMs ?? 2000,
+    callMos: options.callMos ?? 4.3,
+    callPacketLoss: options.callPacketLoss ?? 0,
+    callRatePerMinute: options.callRatePerMinute ?? 0.5,
+    cdrDelayMs: options.cdrDelayMs ?? 0,
+    recordingCount: options.recordingCount ?? 3,
+    conferences: (options.conferences ?? []).map(({ name, members }) => ({
+      name,
+      members: members ?? 2,
+    })),
     now: options.now ?? Date.now,
   };
   const credentials = new Map<string, string>([
@@ -195,7 +223,9 @@ export function createMockVobiz(options: MockVobizOptions = {}): MockVobiz {
   function accountOf(headers: Headers): string | undefined {
     const id = headers.get("x-auth-id");
     const token = headers.get("x-auth-token");
-    return id !== null && token !== null && credentials.get(id) === token ? id : undefined;
+    if (id === null || token === null) return undefined;
+    // Tokens set at run time (rotation, new sub-accounts) replace the configured ones.
+    return (state.tokens.get(id) ?? credentials.get(id)) === token ? id : undefined;
   }
 
   /** Waits `ms` (through the injected `sleep` if any), rejecting early if `signal` aborts. */
@@ -255,6 +285,7 @@ export function createMockVobiz(options: MockVobizOptions = {}): MockVobiz {
         message: `The credentials of ${authId} cannot act on account ${params.auth_id}`,
       }, now);
     }
+    settleCalls(state, config, now); // calls that ended by now have their CDR and debit
     const ctx: RouteContext = {
       authId,
       params,
@@ -369,6 +400,7 @@ export function createMockVobiz(options: MockVobizOptions = {}): MockVobiz {
     received,
     effects,
     balance(currency = "INR"): number {
+      settleCalls(state, config, config.now());
       return state.balances.get(currency.toUpperCase()) ?? 0;
     },
     reset(): void {

@@ -6,19 +6,94 @@
  */
 
 import { templateToRegExp } from "./faults.ts";
-import { getAccount, getBalance, listTransactions } from "./api/account.ts";
 import {
+  getAccount,
+  getBalance,
+  listTransactions,
+  previewCapacity,
+  rotateAuthToken,
+  subscribeCapacity,
+} from "./api/account.ts";
+import {
+  callAction,
   createCall,
   getConcurrency,
   getLiveCall,
+  getQueuedCall,
+  getStream,
   hangupCall,
   listLiveCalls,
   listQueuedCalls,
+  listStreams,
+  startStream,
+  stopAllStreams,
+  stopCallAction,
+  stopStream,
 } from "./api/calls.ts";
-import { getCdr, listCdrs } from "./api/cdrs.ts";
+import { exportCdrs, getCdr, listCdrs, recentCdrs, searchCdrs } from "./api/cdrs.ts";
+import {
+  endAllConferences,
+  endConference,
+  getConference,
+  listConferences,
+  memberAction,
+  recordConference,
+  stopConferenceRecording,
+} from "./api/conferences.ts";
 import type { Handler } from "./api/context.ts";
-import { listNumbers, purchaseNumber, releaseNumber, searchInventory } from "./api/numbers.ts";
+import {
+  assignToSubAccount,
+  assignToTrunk,
+  cancelRelease,
+  listNumbers,
+  numberHealth,
+  purchaseNumber,
+  releaseNumber,
+  searchInventory,
+  unassignFromSubAccount,
+  unassignFromTrunk,
+} from "./api/numbers.ts";
+import {
+  deleteRecording,
+  exportRecordings,
+  getRecording,
+  listRecordings,
+} from "./api/recordings.ts";
+import {
+  createSubAccount,
+  deleteSubAccount,
+  getSubAccount,
+  listSubAccounts,
+  updateSubAccount,
+} from "./api/sub_accounts.ts";
+import {
+  createCredential,
+  createIpAcl,
+  createOriginationUri,
+  deleteCredential,
+  deleteIpAcl,
+  deleteOriginationUri,
+  getCredential,
+  listCredentials,
+  listIpAcls,
+  listOriginationUris,
+  updateCredential,
+  updateIpAcl,
+  updateOriginationUri,
+} from "./api/trunk_auth.ts";
 import { createTrunk, deleteTrunk, getTrunk, listTrunks, updateTrunk } from "./api/trunks.ts";
+import {
+  createApplication,
+  createEndpoint,
+  deleteApplication,
+  deleteEndpoint,
+  getApplication,
+  getEndpoint,
+  listApplications,
+  listEndpoints,
+  updateApplication,
+  updateEndpoint,
+} from "./api/voice_apps.ts";
 
 /**
  * One route: method, path template (after `/api/v1`) and handler.
@@ -49,14 +124,71 @@ export interface Route {
  */
 export const ROUTES: readonly Route[] = [
   { method: "GET", path: "/auth/me", handle: getAccount },
+  { method: "POST", path: "/auth-token/rotate", handle: rotateAuthToken },
   { method: "GET", path: "/Account/{auth_id}/balance/{currency}", handle: getBalance },
   { method: "GET", path: "/Account/{auth_id}/transactions", handle: listTransactions },
   { method: "GET", path: "/Account/{auth_id}/concurrency", handle: getConcurrency },
+  {
+    method: "GET",
+    path: "/accounts/{auth_id}/channel-pricing-preview",
+    handle: previewCapacity,
+  },
+  { method: "POST", path: "/accounts/{auth_id}/channel-subscriptions", handle: subscribeCapacity },
+
+  { method: "GET", path: "/accounts/{auth_id}/sub-accounts/", handle: listSubAccounts },
+  { method: "POST", path: "/accounts/{auth_id}/sub-accounts/", handle: createSubAccount },
+  { method: "GET", path: "/accounts/{auth_id}/sub-accounts/{sub_auth_id}", handle: getSubAccount },
+  {
+    method: "PUT",
+    path: "/accounts/{auth_id}/sub-accounts/{sub_auth_id}",
+    handle: updateSubAccount,
+  },
+  {
+    method: "DELETE",
+    path: "/accounts/{auth_id}/sub-accounts/{sub_auth_id}",
+    handle: deleteSubAccount,
+  },
+
+  // The trunk family's lists live under /trunks/, before /trunks/{trunk_id} so they match first.
+  { method: "GET", path: "/Account/{auth_id}/trunks/credentials", handle: listCredentials },
+  { method: "GET", path: "/Account/{auth_id}/trunks/ip-acl", handle: listIpAcls },
+  {
+    method: "GET",
+    path: "/Account/{auth_id}/trunks/origination-uris",
+    handle: listOriginationUris,
+  },
   { method: "GET", path: "/Account/{auth_id}/trunks", handle: listTrunks },
   { method: "POST", path: "/Account/{auth_id}/trunks", handle: createTrunk },
   { method: "GET", path: "/Account/{auth_id}/trunks/{trunk_id}", handle: getTrunk },
   { method: "PUT", path: "/Account/{auth_id}/trunks/{trunk_id}", handle: updateTrunk },
   { method: "DELETE", path: "/Account/{auth_id}/trunks/{trunk_id}", handle: deleteTrunk },
+  { method: "POST", path: "/Account/{auth_id}/credentials", handle: createCredential },
+  { method: "GET", path: "/Account/{auth_id}/credentials/{credential_id}", handle: getCredential },
+  {
+    method: "PUT",
+    path: "/Account/{auth_id}/credentials/{credential_id}",
+    handle: updateCredential,
+  },
+  {
+    method: "DELETE",
+    path: "/Account/{auth_id}/credentials/{credential_id}",
+    handle: deleteCredential,
+  },
+  { method: "POST", path: "/Account/{auth_id}/ip-acl", handle: createIpAcl },
+  { method: "PUT", path: "/Account/{auth_id}/ip-acl/{ip_acl_id}", handle: updateIpAcl },
+  { method: "DELETE", path: "/Account/{auth_id}/ip-acl/{ip_acl_id}", handle: deleteIpAcl },
+  { method: "POST", path: "/Account/{auth_id}/origination-uris", handle: createOriginationUri },
+  {
+    method: "PUT",
+    path: "/Account/{auth_id}/origination-uris/{uri_id}",
+    handle: updateOriginationUri,
+  },
+  {
+    method: "DELETE",
+    path: "/Account/{auth_id}/origination-uris/{uri_id}",
+    handle: deleteOriginationUri,
+  },
+
   { method: "GET", path: "/Account/{auth_id}/numbers", handle: listNumbers },
   { method: "GET", path: "/Account/{auth_id}/inventory/numbers", handle: searchInventory },
   {
@@ -65,13 +197,131 @@ export const ROUTES: readonly Route[] = [
     handle: purchaseNumber,
   },
   { method: "DELETE", path: "/Account/{auth_id}/numbers/{e164}", handle: releaseNumber },
+  { method: "POST", path: "/Account/{auth_id}/numbers/{e164}/assign", handle: assignToTrunk },
+  {
+    method: "DELETE",
+    path: "/Account/{auth_id}/numbers/{e164}/assign",
+    handle: unassignFromTrunk,
+  },
+  // Lowercase /account/ for these, as in every source (vobiz-api.md §1.1).
+  {
+    method: "POST",
+    path: "/account/{auth_id}/numbers/{e164}/cancel-release",
+    handle: cancelRelease,
+  },
+  {
+    method: "POST",
+    path: "/account/{auth_id}/numbers/{e164}/assign-subaccount",
+    handle: assignToSubAccount,
+  },
+  {
+    method: "DELETE",
+    path: "/account/{auth_id}/numbers/{e164}/assign-subaccount",
+    handle: unassignFromSubAccount,
+  },
+  { method: "GET", path: "/account/{auth_id}/numbers/{e164}/health", handle: numberHealth },
+
   { method: "GET", path: "/Account/{auth_id}/cdr", handle: listCdrs },
+  { method: "GET", path: "/Account/{auth_id}/cdr/search", handle: searchCdrs },
+  { method: "GET", path: "/Account/{auth_id}/cdr/recent", handle: recentCdrs },
+  { method: "GET", path: "/Account/{auth_id}/cdr/export", handle: exportCdrs },
   { method: "GET", path: "/Account/{auth_id}/cdr/{call_id}", handle: getCdr },
+
   { method: "POST", path: "/Account/{auth_id}/Call/", handle: createCall },
   { method: "GET", path: "/Account/{auth_id}/Call", handle: listLiveCalls },
   { method: "GET", path: "/Account/{auth_id}/Call/", handle: listQueuedCalls },
   { method: "GET", path: "/Account/{auth_id}/Call/{call_uuid}", handle: getLiveCall },
+  { method: "GET", path: "/Account/{auth_id}/Call/{call_uuid}/", handle: getQueuedCall },
   { method: "DELETE", path: "/Account/{auth_id}/Call/{call_uuid}", handle: hangupCall },
+  { method: "POST", path: "/Account/{auth_id}/Call/{call_uuid}/Play/", handle: callAction("Play") },
+  { method: "DELETE", path: "/Account/{auth_id}/Call/{call_uuid}/Play/", handle: stopCallAction },
+  {
+    method: "POST",
+    path: "/Account/{auth_id}/Call/{call_uuid}/Speak/",
+    handle: callAction("Speak"),
+  },
+  { method: "DELETE", path: "/Account/{auth_id}/Call/{call_uuid}/Speak/", handle: stopCallAction },
+  { method: "POST", path: "/Account/{auth_id}/Call/{call_uuid}/DTMF/", handle: callAction("DTMF") },
+  {
+    method: "POST",
+    path: "/Account/{auth_id}/Call/{call_uuid}/Record/",
+    handle: callAction("Record"),
+  },
+  { method: "DELETE", path: "/Account/{auth_id}/Call/{call_uuid}/Record/", handle: stopCallAction },
+  { method: "POST", path: "/Account/{auth_id}/Call/{call_uuid}/Stream/", handle: startStream },
+  { method: "GET", path: "/Account/{auth_id}/Call/{call_uuid}/Stream/", handle: listStreams },
+  { method: "DELETE", path: "/Account/{auth_id}/Call/{call_uuid}/Stream/", handle: stopAllStreams },
+  {
+    method: "GET",
+    path: "/Account/{auth_id}/Call/{call_uuid}/Stream/{stream_id}/",
+    handle: getStream,
+  },
+  {
+    method: "DELETE",
+    path: "/Account/{auth_id}/Call/{call_uuid}/Stream/{stream_id}/",
+    handle: stopStream,
+  },
+
+  { method: "GET", path: "/Account/{auth_id}/Application/", handle: listApplications },
+  { method: "POST", path: "/Account/{auth_id}/Application/", handle: createApplication },
+  { method: "GET", path: "/Account/{auth_id}/Application/{app_id}/", handle: getApplication },
+  { method: "POST", path: "/Account/{auth_id}/Application/{app_id}/", handle: updateApplication },
+  {
+    method: "DELETE",
+    path: "/Account/{auth_id}/Application/{app_id}/",
+    handle: deleteApplication,
+  },
+  { method: "GET", path: "/Account/{auth_id}/Endpoint/", handle: listEndpoints },
+  { method: "POST", path: "/Account/{auth_id}/Endpoint/", handle: createEndpoint },
+  { method: "GET", path: "/Account/{auth_id}/Endpoint/{endpoint_id}/", handle: getEndpoint },
+  { method: "POST", path: "/Account/{auth_id}/Endpoint/{endpoint_id}/", handle: updateEndpoint },
+  { method: "DELETE", path: "/Account/{auth_id}/Endpoint/{endpoint_id}/", handle: deleteEndpoint },
+
+  { method: "GET", path: "/Account/{auth_id}/Recording/", handle: listRecordings },
+  { method: "GET", path: "/Account/{auth_id}/Recording/{recording_id}/", handle: getRecording },
+  {
+    method: "DELETE",
+    path: "/Account/{auth_id}/Recording/{recording_id}/",
+    handle: deleteRecording,
+  },
+  { method: "POST", path: "/Account/{auth_id}/export/recording/", handle: exportRecordings },
+
+  { method: "GET", path: "/Account/{auth_id}/Conference/", handle: listConferences },
+  { method: "DELETE", path: "/Account/{auth_id}/Conference/", handle: endAllConferences },
+  {
+    method: "GET",
+    path: "/Account/{auth_id}/Conference/{conference_name}/",
+    handle: getConference,
+  },
+  {
+    method: "DELETE",
+    path: "/Account/{auth_id}/Conference/{conference_name}/",
+    handle: endConference,
+  },
+  {
+    method: "POST",
+    path: "/Account/{auth_id}/Conference/{conference_name}/Record/",
+    handle: recordConference,
+  },
+  {
+    method: "DELETE",
+    path: "/Account/{auth_id}/Conference/{conference_name}/Record/",
+    handle: stopConferenceRecording,
+  },
+  ...[
+    ["DELETE", "", "hangup"],
+    ["POST", "Kick/", "kick"],
+    ["POST", "Mute/", "mute"],
+    ["DELETE", "Mute/", "unmute"],
+    ["POST", "Deaf/", "deaf"],
+    ["DELETE", "Deaf/", "undeaf"],
+    ["POST", "Play/", "play"],
+    ["DELETE", "Play/", "stopPlay"],
+  ].map(([method, suffix, action]) => ({
+    method: method ?? "",
+    path: `/Account/{auth_id}/Conference/{conference_name}/Member/{member_id}/${suffix ?? ""}`,
+    handle: memberAction(action as Parameters<typeof memberAction>[0]),
+  })),
 ];
 
 /**

@@ -53,6 +53,22 @@ export interface MockConfig {
   concurrentCallsLimit: number;
   /** How long a call stays live; 0 = until hung up. */
   callDurationMs: number;
+  /** From call start to ringing (`progress_time`), ms. */
+  postDialDelayMs: number;
+  /** From call start to answer, ms; a call ended earlier is unanswered. */
+  answerDelayMs: number;
+  /** MOS of answered calls. */
+  callMos: number;
+  /** Packet loss of answered calls. */
+  callPacketLoss: number;
+  /** INR per minute of billed time (billed per second). */
+  callRatePerMinute: number;
+  /** How long after a call ends its CDR (and its debit) appears, ms. */
+  cdrDelayMs: number;
+  /** Recordings to seed. */
+  recordingCount: number;
+  /** Conference rooms in progress at the start, with their member counts. */
+  conferences: Array<{ name: string; members: number }>;
   /** The clock. */
   now: () => number;
 }
@@ -89,6 +105,30 @@ export interface MockState {
   callStarts: Map<string, number[]>;
   /** Ledger entries, oldest first. */
   transactions: JsonObject[];
+  /** Auth tokens set at run time (rotation, new sub-accounts), by Auth ID; they win. */
+  tokens: Map<string, string>;
+  /** Sub-accounts by `auth_id` (each has `parent_auth_id`). */
+  subAccounts: Map<string, JsonObject>;
+  /** SIP credentials by `id`. */
+  sipCredentials: Map<string, JsonObject>;
+  /** IP ACL entries by `id`. */
+  ipAcls: Map<string, JsonObject>;
+  /** Origination URIs by `id`. */
+  originationUris: Map<string, JsonObject>;
+  /** Applications by `app_id`. */
+  applications: Map<string, JsonObject>;
+  /** Endpoints by `endpoint_id`. */
+  endpoints: Map<string, JsonObject>;
+  /** Recordings by `recording_id`. */
+  recordings: Map<string, JsonObject>;
+  /** Conference rooms by name (each has `account`, `members`, `recording`). */
+  conferences: Map<string, JsonObject>;
+  /** Audio streams by `stream_id` (each has `call_uuid`). */
+  streams: Map<string, JsonObject>;
+  /** Capacity subscriptions, oldest first. */
+  subscriptions: JsonObject[];
+  /** CDRs of ended calls not visible yet (see `cdrDelayMs`), with their cost. */
+  pendingCdrs: Array<{ at: number; account: string; cdr: JsonObject; cost: number }>;
   /** Side effects (one object for the mock's lifetime; `reset` empties it). */
   effects: MockEffects;
 }
@@ -123,8 +163,68 @@ export function createState(config: MockConfig, effects: MockEffects): MockState
     calls: new Map(),
     callStarts: new Map(),
     transactions: [],
+    tokens: new Map(),
+    subAccounts: new Map(),
+    sipCredentials: new Map(),
+    ipAcls: new Map(),
+    originationUris: new Map(),
+    applications: new Map(),
+    endpoints: new Map(),
+    recordings: seedRecordings(config.authId, config.recordingCount, createdAt),
+    conferences: new Map(config.conferences.map(({ name, members }) => [name, {
+      conference_name: name,
+      account: config.authId,
+      created_at: config.now(),
+      recording: false,
+      members: Array.from({ length: members }, (_, i) => ({
+        member_id: String(i + 1),
+        muted: false,
+        deaf: false,
+        from: `+9198${String(i).padStart(8, "0")}`,
+        to: name,
+        caller_name: "",
+        call_uuid: crypto.randomUUID(),
+        join_time: 0,
+      })),
+    }])),
+    streams: new Map(),
+    subscriptions: [],
+    pendingCdrs: [],
     effects,
   };
+}
+
+/**
+ * Deterministic recordings: `rec-0001`, `rec-0002`, … (oldest first).
+ *
+ * @example
+ * ```ts
+ * import { seedRecordings } from "./state.ts";
+ * seedRecordings("MA_MOCK0001", 2, "2026-11-26T00:00:00.000Z").size; // 2
+ * ```
+ */
+export function seedRecordings(
+  accountId: string,
+  count: number,
+  at: string,
+): Map<string, JsonObject> {
+  return new Map(Array.from({ length: count }, (_, i) => {
+    const id = `rec-${String(i + 1).padStart(4, "0")}`;
+    return [id, {
+      account: accountId,
+      recording_id: id,
+      call_uuid: `00000000-0000-4000-8000-${(i + 1).toString(16).padStart(12, "0")}`,
+      conference_name: null,
+      recording_type: "trunk",
+      recording_format: "mp3",
+      recording_duration_ms: String(10_000 + i * 1000),
+      recording_url: `https://media.vobiz.test/recordings/${id}.mp3`,
+      from_number: "+918000000001",
+      to_number: `+9198${String(i).padStart(8, "0")}`,
+      add_time: at,
+      resource_uri: `/api/v1/Account/${accountId}/Recording/${id}/`,
+    }];
+  }));
 }
 
 /**

@@ -240,7 +240,11 @@ describe("numbers", () => {
     await unknown.body?.cancel();
     assert.equal(mock.effects.purchases.length, 1);
 
-    const released = await send(mock, "DELETE", `${ACCOUNT}/numbers/%2B918000000005`);
+    const released = await send(
+      mock,
+      "DELETE",
+      `${ACCOUNT}/numbers/%2B918000000005?immediate=true`,
+    );
     assert.equal(released.status, 200);
     await released.body?.cancel();
     const back = await jsonOf(await send(mock, "GET", `${ACCOUNT}/inventory/numbers`));
