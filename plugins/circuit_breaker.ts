@@ -5,8 +5,10 @@
  * 429, network errors, timeouts; other 4xx are the caller's problem and do not count) → half-open
  * after 30 s, when exactly one probe goes through → closed if it succeeds, open again for twice as
  * long (at most 5 min) if it fails. Every attempt counts, retries included; an open circuit stops
- * the retry plugin's retries at once. No timers: state ages by the client's clock. At most
- * `maxKeys` circuits are kept (least recently used go first).
+ * the retry plugin's retries at once (it asks the circuit, through `context.meta.circuitBreaker`,
+ * before announcing a retry; retries made by another engine are stopped in `beforeRetry`). No
+ * timers: state ages by the client's clock. At most `maxKeys` circuits are kept (least recently
+ * used go first).
  *
  * @example
  * ```ts
@@ -35,14 +37,29 @@ import type { CallContext, CircuitState, CircuitStateEvent, VobizHooks } from ".
 import type { VobizPlugin } from "../src/plugin.ts";
 import { toValidationIssues } from "../src/validation.ts";
 import { lruMap } from "./_internal/circuit_lru.ts";
+import type { RetryGate } from "./retry.ts";
 
 /**
  * What a circuit is per: `"route"` (default: method and route template, e.g.
  * `GET /Account/{auth_id}/cdr`), `"host"` (the API host), or a function of the call.
+ *
+ * @example
+ * ```ts
+ * const perAccount: CircuitKey = (context) => `${context.authId} ${context.route}`;
+ * circuitBreaker({ key: perAccount });
+ * ```
  */
 export type CircuitKey = "route" | "host" | ((context: CallContext) => string);
 
-/** Options of {@link circuitBreaker}. */
+/**
+ * Options of {@link circuitBreaker}. Every one has a default; see each.
+ *
+ * @example
+ * ```ts
+ * const options: CircuitBreakerOptions = { failureThreshold: 3, openMs: 10_000, maxKeys: 200 };
+ * const vobiz = createClient({ plugins: [circuitBreaker(options)] });
+ * ```
+ */
 export interface CircuitBreakerOptions {
   /** What a circuit is per. Default `"route"`. */
   key?: CircuitKey;
@@ -56,7 +73,16 @@ export interface CircuitBreakerOptions {
   maxKeys?: number;
 }
 
-/** The circuit breaker plugin and its handle. */
+/**
+ * The circuit breaker plugin and its handle.
+ *
+ * @example
+ * ```ts
+ * const breaker: CircuitBreakerPlugin = circuitBreaker();
+ * const vobiz = createClient({ plugins: [retry(), breaker] });
+ * breaker.state("GET /Account/{auth_id}/cdr"); // "closed"
+ * ```
+ */
 export interface CircuitBreakerPlugin extends VobizPlugin {
   /**
    * The state of a circuit now (`"closed"` for a key never seen). An open circuit whose time is up
@@ -79,6 +105,15 @@ export interface CircuitBreakerPlugin extends VobizPlugin {
   reset(key?: string): void;
   /** Circuits kept now (closed circuits without recent failures take no room). */
   readonly size: number;
+}
+
+// What the breaker keeps about a call it counts.
+interface CallState {
+  readonly key: string;
+  /** The last attempt (0 for the first) whose failure without a response was counted. */
+  counted: number;
+  /** The last retry the circuit was asked about. */
+  gated: number;
 }
 
 // One circuit's state: plain data, so a shared store can hold it later.
@@ -125,7 +160,7 @@ export function circuitBreaker(options: CircuitBreakerOptions = {}): CircuitBrea
   const maxOpenMs = Math.max(baseOpenMs, options.maxOpenMs ?? 300_000);
   const keyOf = keyFunction(options.key ?? "route");
   const circuits = lruMap<Circuit>(options.maxKeys ?? 1000);
-  const calls = new WeakMap<CallContext, string>(); // a counted call → its circuit key
+  const calls = new WeakMap<CallContext, CallState>(); // the calls it counts
   let clock: Clock = systemClock;
   let hooks: Hookable<VobizHooks> | undefined;
 
@@ -190,7 +225,7 @@ export function circuitBreaker(options: CircuitBreakerOptions = {}): CircuitBrea
   // Counts one attempt's outcome. While open, outcomes of attempts let through earlier are ignored;
   // while half-open only the probe's outcome counts.
   function record(context: CallContext, failed: boolean): Promise<void> | undefined {
-    const key = calls.get(context);
+    const key = calls.get(context)?.key;
     if (key === undefined) return undefined;
     const now = clock.now();
     const circuit = load(key);
@@ -205,6 +240,23 @@ export function circuitBreaker(options: CircuitBreakerOptions = {}): CircuitBrea
     return announce(event);
   }
 
+  // A network error or timeout has no response for afterResponse to see: it is counted when a
+  // retry is asked for, or at the end of the call, once per attempt.
+  function countNoResponse(context: CallContext, call: CallState, attemptIndex: number) {
+    if (call.counted >= attemptIndex) return undefined;
+    call.counted = attemptIndex;
+    return record(context, true);
+  }
+
+  // Whether retry `attempt` may go: asked by the retry plugin before it announces the retry
+  // (RetryGate), else from beforeRetry (a retry made by another engine). Asked once per retry.
+  async function admitRetry(context: CallContext, call: CallState, error: Error, attempt: number) {
+    if (call.gated >= attempt) return;
+    call.gated = attempt;
+    if (failedWithoutResponse(error)) await countNoResponse(context, call, attempt - 1);
+    await admit(context, call.key);
+  }
+
   return {
     name: "circuitBreaker",
     setup(host) {
@@ -214,29 +266,31 @@ export function circuitBreaker(options: CircuitBreakerOptions = {}): CircuitBrea
         host.hooks.hook("beforeRequest", ({ context }) => {
           const bypass = context.options.plugins?.["circuitBreaker"] === false;
           if (bypass || answeredLocally(context)) return;
-          const key = keyOf(context);
-          calls.set(context, key);
-          return admit(context, key);
+          const call: CallState = { key: keyOf(context), counted: -1, gated: 0 };
+          calls.set(context, call);
+          const gate: RetryGate = {
+            admitRetry: (error, attempt) => admitRetry(context, call, error, attempt),
+          };
+          context.meta["circuitBreaker"] = gate;
+          return admit(context, call.key);
         }),
         host.hooks.hook("afterResponse", ({ context, response }) => {
           if (answeredLocally(context)) return;
           return record(context, response.status >= 500 || response.status === 429);
         }),
-        // A network error or timeout has no response: it is counted when ky retries it, or at the
-        // end of the call. Then the circuit decides whether the retry may go.
-        host.hooks.hook("beforeRetry", async ({ context, error }) => {
-          const key = calls.get(context);
-          if (key === undefined) return;
-          if (failedWithoutResponse(error)) await record(context, true);
-          await admit(context, key);
+        host.hooks.hook("beforeRetry", ({ context, error, attempt }) => {
+          const call = calls.get(context);
+          if (call !== undefined) return admitRetry(context, call, error, attempt);
         }),
         host.hooks.hook("onError", ({ context, error }) => {
-          if (failedWithoutResponse(error)) return record(context, true);
+          const call = calls.get(context);
+          if (call === undefined || !failedWithoutResponse(error)) return;
+          return countNoResponse(context, call, context.attempt);
         }),
         // A probe that ended without an outcome (aborted, answered from a cache, stopped by another
         // plugin) frees the half-open slot for the next call.
         host.hooks.hook("done", ({ context }) => {
-          const key = calls.get(context);
+          const key = calls.get(context)?.key;
           if (key === undefined) return;
           calls.delete(context);
           const circuit = circuits.get(key);

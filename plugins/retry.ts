@@ -7,6 +7,11 @@
  * up to `maxRetryAfter`; a longer ask ends the call with `RATE_LIMITED`. A retry budget (a token
  * bucket, as in the AWS SDKs' standard retry mode) bounds the extra load on a failing API.
  *
+ * `retry:scheduled` fires once per retry, when it has been decided and its wait begins: never for
+ * a failure that is not retried (limit reached, not retryable, out of budget, `Retry-After` too
+ * long, or a circuit that will not let it through). Only the caller's signal or the call's
+ * `totalTimeout` can still cancel an announced retry during its wait. `onError` fires once per call.
+ *
  * @example
  * ```ts
  * import { createClient } from "vobiz-kit";
@@ -33,13 +38,20 @@ import {
   VobizRateLimitedError,
   VobizValidationError,
 } from "../src/errors.ts";
-import type { CallContext, VobizHooks } from "../src/hooks.ts";
+import type { CallContext, RetryScheduledEvent, VobizHooks } from "../src/hooks.ts";
 import type { VobizPlugin } from "../src/plugin.ts";
 import { toValidationIssues } from "../src/validation.ts";
 import { toVobizError } from "../src/_internal/to_vobiz_error.ts";
 import { retryBudget } from "./_internal/retry_budget.ts";
 
-/** Options of the retry budget (see {@link RetryOptions.budget}). */
+/**
+ * Options of the retry budget (see {@link RetryOptions.budget}).
+ *
+ * @example
+ * ```ts
+ * retry({ budget: { capacity: 100, retryCost: 5 } }); // at most 20 retries until calls succeed
+ * ```
+ */
 export interface RetryBudgetOptions {
   /** Tokens in a full bucket. Default 500. */
   capacity?: number;
@@ -54,7 +66,14 @@ export interface RetryBudgetOptions {
   successRefill?: number;
 }
 
-/** What {@link RetryOptions.shouldRetry} is told about a failed attempt. */
+/**
+ * What {@link RetryOptions.shouldRetry} is told about a failed attempt.
+ *
+ * @example
+ * ```ts
+ * retry({ shouldRetry: ({ error, attempt }: RetryState) => attempt <= 1 || undefined });
+ * ```
+ */
 export interface RetryState {
   /** Why the attempt failed: a `VobizHttpError`, or a `NETWORK_ERROR` / `TIMEOUT` error. */
   readonly error: Error;
@@ -86,7 +105,36 @@ export interface RetryPermission {
   allowRetry(error: Error, attempt: number): boolean | Promise<boolean>;
 }
 
-/** Options of {@link retry}. */
+/**
+ * What the retry plugin calls from `context.meta.circuitBreaker` (set by the circuit breaker
+ * plugin) once it has decided on a retry, before announcing it: the breaker counts the failed
+ * attempt and throws `CIRCUIT_OPEN` if the circuit does not let the retry through. So
+ * `retry:scheduled` never announces a retry that an open circuit stops, whatever the plugin order.
+ *
+ * @example
+ * ```ts
+ * import type { RetryGate } from "vobiz-kit/plugins/retry";
+ * const gate: RetryGate = {
+ *   admitRetry: (error, attempt) => {
+ *     if (attempt > 2 && isVobizError(error) && error.code === "TIMEOUT") throw error;
+ *   },
+ * };
+ * ```
+ */
+export interface RetryGate {
+  /** Returns to let retry `attempt` after `error` go ahead; throws the error that ends the call. */
+  admitRetry(error: Error, attempt: number): void | Promise<void>;
+}
+
+/**
+ * Options of {@link retry}. Every one has a default; see each.
+ *
+ * @example
+ * ```ts
+ * const options: RetryOptions = { limit: 5, baseDelayMs: 500, backoffLimit: 10_000 };
+ * const vobiz = createClient({ plugins: [retry(options)] });
+ * ```
+ */
 export interface RetryOptions {
   /** Retries per call (so at most `limit + 1` attempts). Default 3. */
   limit?: number;
@@ -139,7 +187,15 @@ export interface RetryOptions {
  */
 export type RetryCallSettings = false | { limit?: number };
 
-/** The tokens of the retry budget. */
+/**
+ * The tokens of the retry budget.
+ *
+ * @example
+ * ```ts
+ * const state: RetryBudgetState = retries.budget();
+ * if (state.tokens < state.capacity / 2) console.warn("retrying a lot");
+ * ```
+ */
 export interface RetryBudgetState {
   /** Tokens left (`Infinity` without a budget). */
   readonly tokens: number;
@@ -147,7 +203,16 @@ export interface RetryBudgetState {
   readonly capacity: number;
 }
 
-/** The retry plugin and its handle. */
+/**
+ * The retry plugin and its handle.
+ *
+ * @example
+ * ```ts
+ * const retries: RetryPlugin = retry();
+ * const vobiz = createClient({ plugins: [retries] });
+ * retries.budget().tokens;
+ * ```
+ */
 export interface RetryPlugin extends VobizPlugin {
   /**
    * The retry budget now.
@@ -190,20 +255,15 @@ const optionsSchema = v.strictObject({
   shouldRetry: v.optional(v.function()),
 });
 
-// The retry decided for a call's failed attempt, until it is announced.
-interface Pending {
-  readonly attempt: number;
+// A retry decided for a failed attempt.
+interface Decision {
+  /** The failure, as the caller would see it. */
+  readonly error: Error;
+  /** `status 503`, `NETWORK_ERROR`, `TIMEOUT`. */
   readonly reason: string;
   readonly retryAfterMs: number | undefined;
   /** Tokens it took from the budget. */
   readonly cost: number;
-  delayMs: number;
-}
-
-interface CallRetries {
-  pending?: Pending | undefined;
-  /** Tokens the call's last retry cost: what a success gives back. */
-  lastCost?: number;
 }
 
 /**
@@ -237,8 +297,9 @@ export function retry(options: RetryOptions = {}): RetryPlugin {
   const retryCost = budgetOptions?.retryCost ?? 5;
   const timeoutCost = budgetOptions?.timeoutCost ?? 10;
   const successRefill = budgetOptions?.successRefill ?? 1;
-  const calls = new WeakMap<CallContext, CallRetries>();
+  const lastCosts = new WeakMap<CallContext, number>(); // what a call's success gives back
   let clock: Clock = systemClock;
+  let hooks: Hookable<VobizHooks> | undefined;
 
   // Whether a failed attempt is retried: undefined for no; throws RATE_LIMITED for a server that
   // asks to wait longer than maxRetryAfter.
@@ -246,7 +307,7 @@ export function retry(options: RetryOptions = {}): RetryPlugin {
     context: CallContext,
     thrown: Error,
     attempt: number,
-  ): Promise<Pending | undefined> {
+  ): Promise<Decision | undefined> {
     const error = toVobizError(thrown, context, clock.now());
     const status = error instanceof VobizHttpError ? error.status : undefined;
     const code = isVobizError(error) ? error.code : undefined;
@@ -287,38 +348,46 @@ export function retry(options: RetryOptions = {}): RetryPlugin {
     const cost = code === "TIMEOUT" ? timeoutCost : retryCost;
     if (!budget.take(cost)) return undefined; // out of budget: the call fails with its own error
     const reason = status === undefined ? String(code) : `status ${status}`;
-    return { attempt, reason, retryAfterMs, cost, delayMs: 0 };
+    return { error, reason, retryAfterMs, cost };
   }
 
-  // The wait ky makes before retry `attempt`: the server's Retry-After as is, or exponential backoff.
-  function delayFor(pending: Pending | undefined, attempt: number): number {
-    if (pending?.retryAfterMs !== undefined) return pending.retryAfterMs;
-    const backoff = Math.min(backoffLimit, baseDelayMs * 2 ** (attempt - 1));
-    if (jitter === false) return backoff;
-    const jittered = jitter === true ? Math.random() * backoff : jitter(backoff);
-    return Number.isFinite(jittered) && jittered >= 0 ? Math.min(backoffLimit, jittered) : backoff;
+  // Exponential backoff for retry `attempt` (1 for the first), capped, then jittered.
+  function backoff(attempt: number): number {
+    const delayMs = Math.min(backoffLimit, baseDelayMs * 2 ** (attempt - 1));
+    if (jitter === false) return delayMs;
+    const jittered = jitter === true ? Math.random() * delayMs : jitter(delayMs);
+    return Number.isFinite(jittered) && jittered >= 0 ? Math.min(backoffLimit, jittered) : delayMs;
   }
 
-  // ky's retry options for one call: closures over the call, so the delay ky waits is the one
-  // decided for this call (instance-wide functions could not tell concurrent calls apart).
+  // ky's retry options for one call: closures over the call, so that the delay ky waits is the one
+  // decided (and announced) for this call; instance-wide functions could not tell concurrent calls
+  // apart. ky asks shouldRetry, then delay, then waits, then runs the beforeRetry hooks.
   function kyRetryFor(context: CallContext): KyRetryOptions {
     const settings = context.options.plugins?.["retry"] as RetryCallSettings | undefined;
     if (settings === false) return { limit: 0 };
-    const state: CallRetries = {};
-    calls.set(context, state);
+    let delayMs: number | undefined;
     return {
       limit: settings?.limit ?? limit,
       methods: EVERY_METHOD,
-      shouldRetry: async ({ error, retryCount }) => {
-        state.pending = await decide(context, error, retryCount);
-        if (state.pending !== undefined) state.lastCost = state.pending.cost;
-        return state.pending !== undefined;
+      shouldRetry: async ({ error: thrown, retryCount: attempt }) => {
+        delayMs = undefined;
+        const decision = await decide(context, thrown, attempt);
+        if (decision === undefined) return false;
+        const { error, reason, cost } = decision;
+        const gate = context.meta["circuitBreaker"] as Partial<RetryGate> | undefined;
+        try {
+          await gate?.admitRetry?.(error, attempt);
+        } catch (stop) {
+          budget.give(cost); // no retry was made
+          throw stop;
+        }
+        lastCosts.set(context, cost);
+        // The server's timing is respected as is, without backoff or jitter.
+        delayMs = decision.retryAfterMs ?? backoff(attempt);
+        await emit(hooks, { context, attempt, delayMs, reason });
+        return true;
       },
-      delay: (attempt) => {
-        const delayMs = delayFor(state.pending, attempt);
-        if (state.pending !== undefined) state.pending.delayMs = delayMs;
-        return delayMs;
-      },
+      delay: (attempt) => delayMs ?? backoff(attempt),
     };
   }
 
@@ -326,7 +395,7 @@ export function retry(options: RetryOptions = {}): RetryPlugin {
     name: "retry",
     setup(host) {
       clock = host.clock;
-      const { hooks } = host;
+      hooks = host.hooks;
       host.configureKy({
         hooks: {
           init: [(kyOptions: KyOptions) => {
@@ -335,30 +404,10 @@ export function retry(options: RetryOptions = {}): RetryPlugin {
           }],
         },
       });
-      // `retry:scheduled` fires from beforeRetry, after the wait, so it never announces a retry
-      // that the caller's signal or the total timeout cancelled. It is registered at the first call,
-      // so that it runs after every plugin's beforeRetry handler (an open circuit vetoes the retry
-      // there): it fires only for a retry that is really sent.
-      let offAnnounce: (() => void) | undefined;
-      const offArm = hooks.hook("beforeRequest", () => {
-        offAnnounce ??= hooks.hook("beforeRetry", ({ context, attempt }) => {
-          const state = calls.get(context);
-          const pending = state?.pending;
-          if (state === undefined || pending === undefined || pending.attempt !== attempt) return;
-          state.pending = undefined;
-          const { delayMs, reason } = pending;
-          return emit(hooks, { context, attempt, delayMs, reason });
-        });
-      });
-      const offDone = hooks.hook("done", ({ context, error }) => {
+      return host.hooks.hook("done", ({ context, error }) => {
         if (error !== undefined || context.meta["cache"] === "hit") return;
-        budget.give(calls.get(context)?.lastCost ?? successRefill);
+        budget.give(lastCosts.get(context) ?? successRefill);
       });
-      return () => {
-        offArm();
-        offAnnounce?.();
-        offDone();
-      };
     },
     budget: () => ({ tokens: budget.tokens, capacity: budget.capacity }),
   };
@@ -366,11 +415,11 @@ export function retry(options: RetryOptions = {}): RetryPlugin {
 
 // Listeners observe: one that throws must not stop the retry or change the call's outcome.
 async function emit(
-  hooks: Hookable<VobizHooks>,
-  event: Parameters<VobizHooks["retry:scheduled"]>[0],
+  hooks: Hookable<VobizHooks> | undefined,
+  event: RetryScheduledEvent,
 ): Promise<void> {
   try {
-    await hooks.callHook("retry:scheduled", event);
+    await hooks?.callHook("retry:scheduled", event);
   } catch {
     // ignored by design (see above)
   }

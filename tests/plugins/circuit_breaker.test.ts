@@ -15,6 +15,7 @@ import {
 } from "../../mod.ts";
 import { circuitBreaker, type CircuitBreakerOptions } from "../../plugins/circuit_breaker.ts";
 import { retry } from "../../plugins/retry.ts";
+import { createMockVobiz } from "../../testing/mod.ts";
 import { type FakeClock, fakeClock } from "../_support/fake_clock.ts";
 
 const base = {
@@ -418,6 +419,8 @@ describe("circuitBreaker with retry", () => {
       // announced only for the 4 retries really sent, not for the one the circuit stopped
       assert.deepEqual(scheduled.map((e) => e.attempt), [1, 2, 3, 4]);
       assert.deepEqual(errors, [error]);
+      // the stopped retry costs no budget: 4 retries × 5 tokens
+      assert.equal(r.budget().tokens, 500 - 4 * 5);
     });
   }
 
@@ -429,6 +432,54 @@ describe("circuitBreaker with retry", () => {
     openError(await call().catch((e) => e));
     assert.equal(server.count, 5);
     assert.equal(breaker.state(KEY), "open");
+  });
+
+  test("with ky's engine driven by another plugin, beforeRetry stops the retries", async () => {
+    const { server, breaker, call } = setup({}, { first: 503, plugins: [kyRetry(10)] });
+    openError(await call().catch((e) => e));
+    assert.equal(server.count, 5);
+    assert.equal(breaker.state(KEY), "open");
+  });
+
+  test("a failure without a response is counted once per attempt", async () => {
+    for (const plugin of [kyRetry(2), retry({ limit: 2, baseDelayMs: 0 })]) {
+      const { server, breaker, call } = setup({ failureThreshold: 4 }, {
+        first: "drop",
+        plugins: [plugin],
+      });
+      await call().catch(() => {});
+      assert.equal(server.count, 3);
+      assert.equal(breaker.state(KEY), "closed", plugin.name); // 3 failures, not 4 or more
+      await call({ plugins: { retry: false } }).catch(() => {});
+      assert.equal(breaker.state(KEY), "open", plugin.name);
+    }
+  });
+
+  test("a retry cut short by the total timeout does not count its failure twice", async () => {
+    const { breaker, call } = setup({ failureThreshold: 2 }, {
+      first: "drop",
+      plugins: [retry({ baseDelayMs: 60_000, jitter: false })],
+    });
+    // the first retry would wait 60 s; ky gives up when the 10 ms deadline is reached
+    assert.equal((await failure(call({ totalTimeout: 10 }))).code, "TIMEOUT");
+    assert.equal(breaker.state(KEY), "closed"); // one failed attempt, counted once
+  });
+
+  test("an announced retry is sent even if another call opened the circuit meanwhile", async () => {
+    const r = retry({ limit: 3, baseDelayMs: 0 });
+    const { server, breaker, client, call } = setup({ failureThreshold: 2 }, {
+      first: 503,
+      plugins: [r],
+    });
+    const scheduled: number[] = [];
+    client.hooks.hook("retry:scheduled", async ({ attempt }) => {
+      scheduled.push(attempt);
+      await call({ plugins: { retry: false } }).catch(() => {}); // opens the circuit
+    });
+    openError(await failure(call())); // its next retry is stopped by the open circuit
+    assert.equal(breaker.state(KEY), "open");
+    assert.deepEqual(scheduled, [1]);
+    assert.equal(server.count, 3); // attempt, the other call, the announced retry
   });
 
   test("a retry that succeeds resets the count", async () => {
@@ -456,6 +507,17 @@ describe("circuitBreaker with retry", () => {
   });
 });
 
+/** Turns on ky's own retry engine without the retry plugin (as another plugin could). */
+function kyRetry(limit: number): VobizPlugin {
+  return {
+    name: "ky-retry",
+    setup: (host) =>
+      host.configureKy({
+        retry: { limit, methods: ["get"], statusCodes: [503], delay: () => 0, jitter: false },
+      }),
+  };
+}
+
 function fakeContext(i: number, clock: FakeClock): CallContext {
   return {
     requestId: String(i),
@@ -479,3 +541,30 @@ async function failure(pending: Promise<unknown>): Promise<VobizError> {
   }
   throw new assert.AssertionError({ message: "the call succeeded" });
 }
+
+describe("circuitBreaker: against the mock Vobiz API", () => {
+  test("a 503 burst opens the balance circuit; other routes and the probe behave", async () => {
+    const clock = fakeClock();
+    const mock = createMockVobiz({ now: () => clock.now() });
+    const breaker = circuitBreaker();
+    const client = createClient({
+      authId: "MA_MOCK0001",
+      authToken: "mock-auth-token",
+      baseUrl: "https://api.vobiz.test/api/v1",
+      fetch: mock.fetch,
+      clock,
+      plugins: [retry({ baseDelayMs: 0 }), breaker],
+    });
+    mock.fault({ path: "/Account/{auth_id}/balance/{currency}", status: 503, times: 5 });
+    const first = await failure(client.balance.get()); // 4 failed attempts: still closed
+    assert.ok(first instanceof VobizHttpError);
+    openError(await failure(client.balance.get())); // the 5th failed attempt opens it
+    assert.equal(mock.received.length, 5);
+    openError(await failure(client.balance.get())); // fails fast
+    assert.equal(mock.received.length, 5);
+    assert.equal((await client.account.get()).auth_id, "MA_MOCK0001"); // another route
+    await clock.advance(30_000);
+    assert.equal((await client.balance.get()).currency, "INR"); // the probe succeeds
+    assert.equal(breaker.size, 0);
+  });
+});

@@ -12,6 +12,7 @@ import {
   VobizValidationError,
 } from "../../mod.ts";
 import { retry, type RetryOptions, type RetryPermission } from "../../plugins/retry.ts";
+import { createMockVobiz } from "../../testing/mod.ts";
 import { fakeClock } from "../_support/fake_clock.ts";
 
 const base = {
@@ -140,6 +141,27 @@ describe("retry: what is retried", () => {
     assert.equal(errors.length, 1);
     assert.equal(errors[0]?.error, error);
     assert.deepEqual(done, [error]);
+  });
+
+  test("retry:scheduled announces each retry before its wait, then beforeRetry runs", async () => {
+    const { client } = setup(failFirst(2, status(503)), { baseDelayMs: 1, jitter: false });
+    const order: string[] = [];
+    client.hooks.hook(
+      "retry:scheduled",
+      (e) => void order.push(`scheduled ${e.attempt} ${e.delayMs}`),
+    );
+    client.hooks.hook("beforeRetry", (e) => void order.push(`beforeRetry ${e.attempt}`));
+    client.hooks.hook("afterResponse", (e) => void order.push(`response ${e.attempt}`));
+    await call(client);
+    assert.deepEqual(order, [
+      "response 0",
+      "scheduled 1 1",
+      "beforeRetry 1",
+      "response 1",
+      "scheduled 2 2",
+      "beforeRetry 2",
+      "response 2",
+    ]);
   });
 
   test("limit is configurable, and per call through plugins.retry", async () => {
@@ -432,3 +454,38 @@ async function failure(pending: Promise<unknown>): Promise<VobizError> {
   }
   throw new assert.AssertionError({ message: "the call succeeded" });
 }
+
+describe("retry: against the mock Vobiz API", () => {
+  const PURCHASE = "/Account/{auth_id}/numbers/purchase-from-inventory";
+  const mockClient = (mock: ReturnType<typeof createMockVobiz>, options: RetryOptions = {}) =>
+    createClient({
+      authId: "MA_MOCK0001",
+      authToken: "mock-auth-token",
+      baseUrl: "https://api.vobiz.test/api/v1",
+      fetch: mock.fetch,
+      plugins: [retry({ baseDelayMs: 0, ...options })],
+    });
+
+  test("1,000 balance reads during a 503 outage cost 1,100 requests", async () => {
+    const mock = createMockVobiz();
+    mock.fault({ path: "/Account/{auth_id}/balance/{currency}", status: 503, times: Infinity });
+    const client = mockClient(mock);
+    for (let i = 0; i < 1000; i++) await client.balance.get().catch(() => {});
+    assert.equal(mock.received.length, 1100);
+  });
+
+  test("a purchase dropped after it ran is not sent again; one rejected by a 429 is", async () => {
+    const mock = createMockVobiz();
+    const client = mockClient(mock);
+    mock.fault({ method: "POST", path: PURCHASE, drop: "after" });
+    const purchase = (e164: string) =>
+      client.request("POST", PURCHASE, { json: { e164 }, paid: true });
+    assert.equal((await failure(purchase("+918000000001"))).code, "NETWORK_ERROR");
+    assert.equal(mock.received.length, 1);
+    assert.equal(mock.effects.purchases.length, 1);
+    mock.fault({ method: "POST", path: PURCHASE, status: 429, retryAfter: 0, times: 2 });
+    await purchase("+918000000002");
+    assert.equal(mock.received.length, 1 + 3);
+    assert.deepEqual(mock.effects.purchases.map((p) => p.e164), ["+918000000001", "+918000000002"]);
+  });
+});
