@@ -143,3 +143,123 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
     },
   };
 }
+
+/** The part of a Cloudflare Workers KV namespace binding that {@link kvStore} uses. */
+export interface KvNamespaceLike {
+  get(key: string, type: "json"): Promise<unknown>;
+  put(key: string, value: string, options?: { expirationTtl?: number }): Promise<void>;
+  delete(key: string): Promise<void>;
+  list(options?: { prefix?: string; cursor?: string }): Promise<{
+    keys: { name: string }[];
+    list_complete: boolean;
+    cursor?: string;
+  }>;
+}
+
+/** KV refuses a shorter `expirationTtl`. */
+const kvMinTtl = 60;
+
+/**
+ * A {@link KeyValueStore} on a Cloudflare Workers KV namespace binding, shared by every isolate and
+ * location. KV is eventually consistent (a write or delete can take ~60 s to be seen elsewhere) and
+ * keeps a key at least 60 s: shorter TTLs are raised to 60 s (the cache judges freshness by the
+ * time stored in the entry, so it serves nothing older than its TTL). Values are stored as JSON.
+ *
+ * @example
+ * ```ts
+ * import { createClient, kvStore } from "vobiz-kit";
+ * import { cache } from "vobiz-kit/plugins/cache";
+ * export default {
+ *   async fetch(request: Request, env: Env, ctx: ExecutionContext) {
+ *     const vobiz = createClient({
+ *       env,
+ *       plugins: [cache({ store: kvStore(env.CACHE), waitUntil: (p) => ctx.waitUntil(p) })],
+ *     });
+ *     return Response.json(await vobiz.balance.get());
+ *   },
+ * };
+ * ```
+ */
+export function kvStore(namespace: KvNamespaceLike): KeyValueStore {
+  return {
+    async getItem<T>(key: string): Promise<T | null> {
+      return (await namespace.get(key, "json") ?? null) as T | null;
+    },
+    async setItem(key, value, options = {}) {
+      const ttl = options.ttl;
+      await namespace.put(
+        key,
+        JSON.stringify(value),
+        ttl === undefined || ttl <= 0 ? {} : { expirationTtl: Math.max(kvMinTtl, Math.ceil(ttl)) },
+      );
+    },
+    async removeItem(key) {
+      await namespace.delete(key);
+    },
+    async getKeys(base = "") {
+      const keys: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await namespace.list(
+          cursor === undefined ? { prefix: base } : {
+            prefix: base,
+            cursor,
+          },
+        );
+        keys.push(...page.keys.map((key) => key.name));
+        cursor = page.list_complete ? undefined : page.cursor;
+      } while (cursor !== undefined);
+      return keys;
+    },
+  };
+}
+
+/** The part of a Workers `Cache` (the Cache API, e.g. `caches.default`) that {@link workersCacheStore} uses. */
+export interface CacheLike {
+  match(request: string): Promise<Response | undefined>;
+  put(request: string, response: Response): Promise<void>;
+  delete(request: string): Promise<boolean>;
+}
+
+/**
+ * A {@link KeyValueStore} on the Cache API of Cloudflare Workers (`caches.default`, or
+ * `await caches.open(name)`): local to one data centre, free, fast. It **cannot list keys**, so
+ * `getKeys` always resolves to `[]`: prefix invalidation removes nothing there (entries end by
+ * their TTL); exact keys are removed. On Workers the Cache API stores nothing on `*.workers.dev`
+ * hosts: use it on a custom domain. Keys become URLs under `origin`.
+ *
+ * @example
+ * ```ts
+ * import { createClient, workersCacheStore } from "vobiz-kit";
+ * import { cache } from "vobiz-kit/plugins/cache";
+ * const store = workersCacheStore(caches.default);
+ * const vobiz = createClient({ env, plugins: [cache({ store })] });
+ * ```
+ */
+export function workersCacheStore(
+  cache: CacheLike,
+  options: { origin?: string } = {},
+): KeyValueStore {
+  const origin = options.origin ?? "https://vobiz-kit.invalid";
+  const urlOf = (key: string) => `${origin}/${encodeURIComponent(key)}`;
+  return {
+    async getItem<T>(key: string): Promise<T | null> {
+      const response = await cache.match(urlOf(key));
+      return response === undefined ? null : await response.json() as T;
+    },
+    async setItem(key, value, setOptions = {}) {
+      const ttl = setOptions.ttl;
+      const maxAge = ttl === undefined || ttl <= 0 ? 365 * 24 * 3600 : Math.ceil(ttl);
+      await cache.put(
+        urlOf(key),
+        new Response(JSON.stringify(value), {
+          headers: { "content-type": "application/json", "cache-control": `max-age=${maxAge}` },
+        }),
+      );
+    },
+    async removeItem(key) {
+      await cache.delete(urlOf(key));
+    },
+    getKeys: () => Promise.resolve([]),
+  };
+}

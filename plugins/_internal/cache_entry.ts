@@ -1,0 +1,73 @@
+// What the cache stores: plain JSON data (never a Response or a stream), so that any KeyValueStore
+// can hold it and a Workers isolate never shares an I/O object between two incoming requests.
+
+/** One cached answer. */
+export interface CacheEntry {
+  /** Format version: entries of another version (an older release in the same Redis) are misses. */
+  v: 1;
+  status: number;
+  /** The headers that matter to a caller (content type and validators). */
+  headers: Record<string, string>;
+  body: string;
+  /** Clock time when it was received: its age decides freshness, whatever the store keeps. */
+  storedAt: number;
+}
+
+const keptHeaders = ["content-type", "etag", "last-modified"];
+
+// Fields of a JSON object body that hold credentials (`GET /auth/me` returns the account's
+// `auth_secret`): they are never written to a store, which may be shared (Redis, KV).
+const secretFields = ["auth_secret", "auth_token"];
+
+/** Statuses that must not carry a body. */
+const nullBody = new Set([204, 205, 304]);
+
+/** An entry for an answer whose body was read as `body`. */
+export function toEntry(response: Response, body: string, storedAt: number): CacheEntry {
+  const headers: Record<string, string> = {};
+  for (const name of keptHeaders) {
+    const value = response.headers.get(name);
+    if (value !== null) headers[name] = value;
+  }
+  return { v: 1, status: response.status, headers, body: withoutSecrets(body), storedAt };
+}
+
+function withoutSecrets(body: string): string {
+  if (!secretFields.some((field) => body.includes(`"${field}"`))) return body;
+  try {
+    const parsed: unknown = JSON.parse(body);
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return body;
+    const copy = { ...parsed } as Record<string, unknown>;
+    for (const field of secretFields) delete copy[field];
+    return JSON.stringify(copy);
+  } catch {
+    return body;
+  }
+}
+
+/** A new Response for an entry (a new one per caller: a body can be read once). */
+export function toResponse(entry: CacheEntry, now: number, state: "hit" | "stale"): Response {
+  const headers = new Headers(entry.headers);
+  headers.set("age", String(Math.max(0, Math.floor((now - entry.storedAt) / 1000))));
+  headers.set("x-vobiz-cache", state);
+  return new Response(nullBody.has(entry.status) ? null : entry.body, {
+    status: entry.status,
+    headers,
+  });
+}
+
+/** The value read from a store, if it is an entry of this version. */
+export function asEntry(value: unknown): CacheEntry | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  const entry = value as Partial<CacheEntry>;
+  return entry.v === 1 && typeof entry.status === "number" && typeof entry.body === "string" &&
+      typeof entry.storedAt === "number" && typeof entry.headers === "object" &&
+      entry.headers !== null
+    ? entry as CacheEntry
+    : undefined;
+}
+
+/** True when `Cache-Control` forbids storing the answer. */
+export function isNoStore(response: Response): boolean {
+  return /(^|[\s,])no-store($|[\s,;])/i.test(response.headers.get("cache-control") ?? "");
+}

@@ -1,0 +1,520 @@
+/**
+ * `cache()`: a response cache for GETs, with the Vobiz guidance as default lifetimes, eviction on
+ * writes, coalescing of concurrent identical GETs, `staleWhileRevalidate` and `staleIfError`.
+ *
+ * | route | default TTL |
+ * |---|---|
+ * | `/auth/me` (account) | 15 min |
+ * | `/Account/{auth_id}/trunks` (trunk list) | 5 min |
+ * | `/Account/{auth_id}/balance/{currency}` | 1 min |
+ * | `/Account/{auth_id}/cdr*` (CDRs) | never |
+ * | anything else | `defaultTtl` (0: never) |
+ *
+ * - **Keys** hold the account id and the full URL with its query, never the token. **Entries** are
+ *   plain JSON (status, content type and validators, body text); credential fields of a JSON body
+ *   (`auth_secret`, `auth_token`, as in `/auth/me`) are left out of the stored copy, so a cached
+ *   `account.get()` has no `auth_secret` — pass `{ plugins: { cache: false } }` when you need it.
+ * - Only 2xx answers are stored, and not when they say `Cache-Control: no-store`.
+ * - **Writes evict what they change**: a successful POST, PUT, PATCH or DELETE evicts its resource
+ *   — the first segment under `/Account/{auth_id}/` (`trunks`, `numbers`, …) or under the base URL —
+ *   with its list, items and sub-resources, for every account (and the trunk family's lists under
+ *   `/trunks/`); a write marked `paid` also evicts the balance. `invalidate(pathPrefix)` and
+ *   `clear()` do the rest.
+ * - **Coalescing**: concurrent identical GETs of one client make one request; the others wait for
+ *   its answer. On Cloudflare Workers a pending promise must not be shared between two incoming
+ *   requests: create the client per request (the simplest), or pass `coalesce: "scoped"` and a
+ *   per-call `scope` object (e.g. the incoming `Request`) so that only calls of one request share.
+ * - **Stale entries**: within `staleWhileRevalidate` ms after expiry an entry is served at once and
+ *   refreshed in the background (through `waitUntil` when given: on Workers pass
+ *   `ctx.waitUntil.bind(ctx)`); within `staleIfError` ms it is served when the origin fails
+ *   (network error, timeout, 5xx, 429, an open circuit) after every retry. Both refresh through the
+ *   client itself, so retries, the circuit breaker and the other plugins apply; list `cache()`
+ *   before them in `plugins`. Calls of a `withAccount` client are not refreshed that way (the
+ *   plugin holds no token of theirs): for them an expired entry is a miss.
+ * - **Stores**: in memory by default (bounded LRU); any {@link KeyValueStore} — an unstorage
+ *   instance (Redis, Upstash, Deno KV, Cloudflare KV), `kvStore(env.KV)`,
+ *   `workersCacheStore(caches.default)` — lets processes or isolates share entries. Freshness is
+ *   judged by the time stored in the entry, so a store that keeps entries longer (KV's 60 s minimum)
+ *   changes nothing. KV is eventually consistent: an eviction can take ~60 s to reach other
+ *   locations. The Cache API cannot list keys: there `invalidate()` and `clear()` remove nothing,
+ *   and a write evicts only the un-queried list and the item it wrote.
+ * - Per call, `plugins: { cache: false }` bypasses the cache, `{ cache: { refresh: true } }` skips
+ *   the lookup but stores the answer, `{ cache: { ttl: ms } }` accepts entries at most that old.
+ * - `context.meta.cache` is `"hit"` when the cache answered (the network was not used by this call),
+ *   `"miss"` when the call went to the network, `"refresh"` for the cache's own refreshes.
+ * - Events: `cache:hit` (also for a coalesced answer), `cache:miss`, `cache:stale`,
+ *   `cache:invalidate` (once per evicted prefix).
+ *
+ * @example
+ * ```ts
+ * import { createClient } from "vobiz-kit";
+ * import { cache } from "vobiz-kit/plugins/cache";
+ *
+ * const c = cache({ ttl: { "/Account/{auth_id}/numbers": 60_000 }, staleIfError: 600_000 });
+ * const vobiz = createClient({ plugins: [c] });
+ * await vobiz.balance.get(); // network
+ * await vobiz.balance.get(); // cache
+ * await c.invalidate("/Account/{auth_id}/balance");
+ * c.stats(); // { hits: 1, misses: 1, … }
+ * ```
+ *
+ * @module
+ */
+import type {
+  AfterResponseEvent,
+  BeforeRequestEvent,
+  CallContext,
+  DoneEvent,
+} from "../src/hooks.ts";
+import type { RequestOptions } from "../src/options.ts";
+import type { PluginHost, VobizPlugin } from "../src/plugin.ts";
+import { isVobizError } from "../src/errors.ts";
+import { type KeyValueStore, memoryStore } from "../src/store.ts";
+import {
+  asEntry,
+  type CacheEntry,
+  isNoStore,
+  toEntry,
+  toResponse,
+} from "./_internal/cache_entry.ts";
+import { entryKey, resourceUrls, subtreeBase } from "./_internal/cache_key.ts";
+import { ttlLookup } from "./_internal/cache_ttl.ts";
+
+/**
+ * The default time to live (ms) per route pattern: the Vobiz guidance.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_CACHE_TTLS } from "vobiz-kit/plugins/cache";
+ * DEFAULT_CACHE_TTLS["/auth/me"]; // 900000
+ * ```
+ */
+export const DEFAULT_CACHE_TTLS: Readonly<Record<string, number>> = {
+  "/auth/me": 15 * 60_000,
+  "/Account/{auth_id}/trunks": 5 * 60_000,
+  "/Account/{auth_id}/balance/{currency}": 60_000,
+  "/Account/{auth_id}/cdr*": 0,
+};
+
+/** Options of {@link cache}. */
+export interface CacheOptions {
+  /** Where entries live. Default: a bounded in-memory store ({@link memoryStore}). */
+  store?: KeyValueStore;
+  /**
+   * Time to live (ms) per route pattern, before the defaults: `{name}` matches one path segment
+   * (`"/Account/{auth_id}/trunks"`), `*` anything (`"/Account/{auth_id}/numbers*"`); a pattern is
+   * tried on the route template, then on the concrete path. 0 means never cache.
+   */
+  ttl?: Record<string, number>;
+  /** TTL (ms) of routes no pattern matches. Default 0: not cached. */
+  defaultTtl?: number;
+  /** Serve an entry this long (ms) after expiry while it is refreshed in the background. Default 0. */
+  staleWhileRevalidate?: number;
+  /** Serve an entry this long (ms) after expiry when the origin fails. Default 0. */
+  staleIfError?: number;
+  /**
+   * Coalesce concurrent identical GETs: `true` (default) across the client, `"scoped"` only between
+   * calls that pass the same per-call `scope` (Workers with a client shared by requests), `false`.
+   */
+  coalesce?: boolean | "scoped";
+  /** Keeps background refreshes alive (Workers: `ctx.waitUntil.bind(ctx)`). Default: detached. */
+  waitUntil?: (promise: Promise<unknown>) => void;
+  /** First segments of every key (to share a store with other data). Default `vobiz:cache`. */
+  prefix?: string;
+}
+
+/** Per-call settings, as `plugins: { cache: … }` in the call's options (or `false`: bypass). */
+export interface CacheCallSettings {
+  /** Skip the lookup, fetch, and store the answer. */
+  refresh?: boolean;
+  /** Accept an entry at most this old (ms), and store the answer for this long. */
+  ttl?: number;
+  /** Calls with the same scope object share one request for identical GETs. */
+  scope?: object;
+  /** Keeps this call's background refresh alive (Workers: `ctx.waitUntil.bind(ctx)`). */
+  waitUntil?: (promise: Promise<unknown>) => void;
+}
+
+/** Counters of a cache (since it was created). */
+export interface CacheStats {
+  /** Answers served fresh from the store. */
+  hits: number;
+  /** GETs that found no fresh entry and went (or tried to go) to the network. */
+  misses: number;
+  /** Answers served stale (while revalidating, or because the origin failed). */
+  stale: number;
+  /** GETs answered by another identical GET in flight. */
+  coalesced: number;
+  /** Entries written. */
+  stored: number;
+  /** Keys removed by writes, `invalidate()` and `clear()`. */
+  evicted: number;
+  /** Store operations that failed (the call went on as a miss). */
+  errors: number;
+}
+
+/** The cache plugin and its handle. */
+export interface CachePlugin extends VobizPlugin {
+  /**
+   * Evicts every entry at or under a path (whole segments, relative to the base URL; `{auth_id}`
+   * is the client's account), for every account. Resolves to the number of keys removed.
+   *
+   * @example
+   * ```ts
+   * await c.invalidate("/Account/{auth_id}/trunks"); // the trunk list and every trunk
+   * ```
+   */
+  invalidate(pathPrefix: string): Promise<number>;
+  /**
+   * Evicts every entry of this cache (its `prefix`). Resolves to the number of keys removed.
+   *
+   * @example
+   * ```ts
+   * await c.clear();
+   * ```
+   */
+  clear(): Promise<number>;
+  /**
+   * A copy of the counters.
+   *
+   * @example
+   * ```ts
+   * const { hits, misses } = c.stats();
+   * ```
+   */
+  stats(): CacheStats;
+}
+
+interface Flight {
+  readonly promise: Promise<CacheEntry | undefined>;
+  resolve(entry: CacheEntry | undefined): void;
+}
+
+interface CallState {
+  readonly key: string;
+  readonly ttl: number;
+  /** Place in the order of lookups and evictions (see `evictedSince`). */
+  readonly order: number;
+  /** The cache answered this call itself (its response passes afterResponse: do not store it). */
+  answered: boolean;
+  /** This call leads identical GETs: they wait for its answer. */
+  lead?: { flights: Map<string, Flight>; flight: Flight };
+}
+
+const writeMethods = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+// A refresh left unfinished (an isolate stopped mid-way) no longer blocks new ones after this.
+const refreshLockMs = 60_000;
+const recentEvictions = 100;
+
+function newFlight(): Flight {
+  let resolve!: (entry: CacheEntry | undefined) => void;
+  const promise = new Promise<CacheEntry | undefined>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+// Waits for another call's answer, unless this call is aborted first.
+function waitFor<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return promise;
+  return new Promise<T>((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    void promise.then((value) => {
+      signal.removeEventListener("abort", onAbort);
+      resolve(value);
+    });
+  });
+}
+
+// Origin failures that a stale entry may answer for; a 4xx or an abort is the caller's answer.
+function servesStale(error: unknown): boolean {
+  if (!isVobizError(error)) return false;
+  if (error.code === "HTTP_ERROR") {
+    const status = (error as { status?: number }).status ?? 0;
+    return status >= 500 || status === 429;
+  }
+  return ["NETWORK_ERROR", "TIMEOUT", "CIRCUIT_OPEN", "RATE_LIMITED"].includes(error.code);
+}
+
+/**
+ * Creates the cache plugin (see the module documentation for the behaviour and defaults).
+ *
+ * @example
+ * ```ts
+ * import { createClient } from "vobiz-kit";
+ * import { cache } from "vobiz-kit/plugins/cache";
+ * import { createStorage } from "unstorage";
+ * import redisDriver from "unstorage/drivers/redis";
+ *
+ * const store = createStorage({ driver: redisDriver({ url: process.env.REDIS_URL }) });
+ * const vobiz = createClient({ plugins: [cache({ store, staleWhileRevalidate: 30_000 })] });
+ * ```
+ */
+export function cache(options: CacheOptions = {}): CachePlugin {
+  const prefix = options.prefix ?? "vobiz:cache";
+  const ttls = ttlLookup(options.ttl ?? {}, DEFAULT_CACHE_TTLS);
+  const defaultTtl = options.defaultTtl ?? 0;
+  const swr = options.staleWhileRevalidate ?? 0;
+  const sie = options.staleIfError ?? 0;
+  const coalesce = options.coalesce ?? true;
+  const stats: CacheStats = {
+    hits: 0,
+    misses: 0,
+    stale: 0,
+    coalesced: 0,
+    stored: 0,
+    evicted: 0,
+    errors: 0,
+  };
+  const calls = new WeakMap<CallContext, CallState>();
+  const clientScope = {};
+  const flightsByScope = new WeakMap<object, Map<string, Flight>>();
+  const refreshing = new Map<string, number>();
+  const evictions: { base: string; order: number }[] = [];
+  let order = 0; // counts lookups and evictions, so that "before" does not depend on the clock
+  let host: PluginHost | undefined;
+  let store: KeyValueStore | undefined = options.store;
+
+  const now = () => host?.clock.now() ?? Date.now();
+  const theStore = () => (store ??= memoryStore());
+  const baseUrl = () => {
+    if (host === undefined) throw new Error("cache(): add the plugin to a client first");
+    return host.client.baseUrl;
+  };
+  const pathOf = (url: string) =>
+    new URL(url).pathname.slice(new URL(baseUrl()).pathname.replace(/\/$/, "").length);
+
+  async function emit(name: string, key: string, context?: CallContext): Promise<void> {
+    try {
+      const event = context === undefined ? { key } : { key, context };
+      await (host?.hooks.callHook as (name: string, event: unknown) => Promise<void>)(name, event);
+    } catch {
+      // a listener's error must not change the call's outcome
+    }
+  }
+
+  async function read(key: string): Promise<CacheEntry | undefined> {
+    try {
+      return asEntry(await theStore().getItem(key));
+    } catch {
+      stats.errors++;
+      return undefined;
+    }
+  }
+
+  async function write(key: string, entry: CacheEntry, ttl: number): Promise<void> {
+    try {
+      // kept past expiry for the stale windows; freshness is judged by entry.storedAt
+      const seconds = Math.ceil((ttl + Math.max(swr, sie)) / 1000);
+      await theStore().setItem(key, entry, { ttl: seconds });
+      stats.stored++;
+    } catch {
+      stats.errors++;
+    }
+  }
+
+  // Removes every key under the bases (plus exact keys, for stores that cannot list).
+  async function evict(bases: string[], exact: string[], context?: CallContext): Promise<number> {
+    const at = ++order;
+    evictions.push(...bases.map((base) => ({ base, order: at })));
+    evictions.splice(0, Math.max(0, evictions.length - recentEvictions));
+    let removed = 0;
+    try {
+      const listed = (await Promise.all(bases.map((base) => theStore().getKeys(base)))).flat();
+      const keys = new Set([...listed, ...exact]);
+      await Promise.all([...keys].map((key) => theStore().removeItem(key)));
+      removed = new Set(listed).size;
+      stats.evicted += removed;
+    } catch {
+      stats.errors++;
+    }
+    for (const base of bases) await emit("cache:invalidate", base, context);
+    return removed;
+  }
+
+  // A GET that started before an eviction of its key must not store its (older) answer.
+  const evictedSince = (key: string, since: number) =>
+    evictions.some((eviction) => eviction.order > since && key.startsWith(eviction.base));
+
+  async function sameAccount(context: CallContext): Promise<boolean> {
+    try {
+      return context.authId === await host!.client.resolveAuthId();
+    } catch {
+      return false;
+    }
+  }
+
+  // Makes the call again through the client (retries, circuit breaker, …), skipping the lookup.
+  async function refetch(
+    context: CallContext,
+    settings: CacheCallSettings,
+    signal: AbortSignal | undefined,
+  ): Promise<CacheEntry> {
+    const { searchParams, headers, timeout, totalTimeout } = context.options;
+    const inner: RequestOptions = {
+      route: context.route,
+      responseType: "response",
+      plugins: {
+        ...context.options.plugins,
+        cache: { refresh: true, ...(settings.ttl === undefined ? {} : { ttl: settings.ttl }) },
+      },
+      ...(searchParams === undefined ? {} : { searchParams }),
+      ...(headers === undefined ? {} : { headers }),
+      ...(timeout === undefined ? {} : { timeout }),
+      ...(totalTimeout === undefined ? {} : { totalTimeout }),
+      ...(signal === undefined ? {} : { signal }),
+    };
+    const response = await host!.client.request<Response>("GET", pathOf(context.url), inner);
+    return toEntry(response, await response.text(), now());
+  }
+
+  function refreshInBackground(context: CallContext, key: string, settings: CacheCallSettings) {
+    const startedAt = now();
+    const running = refreshing.get(key);
+    if (running !== undefined && startedAt - running < refreshLockMs) return;
+    refreshing.set(key, startedAt);
+    const work = refetch(context, settings, undefined).then(
+      () => undefined,
+      () => undefined, // the stale entry stays; the next expired lookup tries again
+    ).finally(() => {
+      if (refreshing.get(key) === startedAt) refreshing.delete(key);
+    });
+    (settings.waitUntil ?? options.waitUntil)?.(work);
+  }
+
+  function flightsFor(settings: CacheCallSettings): Map<string, Flight> | undefined {
+    if (coalesce === false) return undefined;
+    const owner = settings.scope ?? (coalesce === true ? clientScope : undefined);
+    if (owner === undefined) return undefined;
+    let flights = flightsByScope.get(owner);
+    if (flights === undefined) flightsByScope.set(owner, flights = new Map());
+    return flights;
+  }
+
+  async function beforeRequest({ context, respondWith }: BeforeRequestEvent): Promise<void> {
+    if (context.method !== "GET") return;
+    const raw = context.options.plugins?.["cache"];
+    if (raw === false) return;
+    const settings = (typeof raw === "object" && raw !== null ? raw : {}) as CacheCallSettings;
+    const key = entryKey(prefix, context.url, context.authId);
+    const ttl = settings.ttl ?? ttls(context.route, pathOf(context.url)) ?? defaultTtl;
+    const state: CallState = { key, ttl, order: ++order, answered: false };
+    calls.set(context, state);
+    if (settings.refresh === true) {
+      context.meta["cache"] = "refresh";
+      return;
+    }
+    const answer = (entry: CacheEntry, how: "hit" | "stale") => {
+      state.answered = true;
+      context.meta["cache"] = "hit";
+      respondWith(toResponse(entry, now(), how));
+    };
+
+    const entry = ttl > 0 ? await read(key) : undefined;
+    const age = entry === undefined ? Infinity : now() - entry.storedAt;
+    if (entry !== undefined && age < ttl) {
+      stats.hits++;
+      answer(entry, "hit");
+      return emit("cache:hit", key, context);
+    }
+    if (entry !== undefined && age < ttl + swr && await sameAccount(context)) {
+      stats.stale++;
+      answer(entry, "stale");
+      refreshInBackground(context, key, settings);
+      return emit("cache:stale", key, context);
+    }
+
+    const flights = flightsFor(settings);
+    const pending = flights?.get(key);
+    if (pending !== undefined) {
+      const shared = await waitFor(pending.promise, context.options.signal);
+      if (shared !== undefined) {
+        stats.coalesced++;
+        answer(shared, "hit");
+        return emit("cache:hit", key, context);
+      }
+    }
+    stats.misses++;
+    context.meta["cache"] = "miss";
+    if (flights !== undefined && !flights.has(key)) {
+      state.lead = { flights, flight: newFlight() };
+      flights.set(key, state.lead.flight);
+    }
+    await emit("cache:miss", key, context);
+
+    if (entry !== undefined && age < ttl + sie && await sameAccount(context)) {
+      let fresh: CacheEntry;
+      try {
+        fresh = await refetch(context, settings, context.options.signal);
+      } catch (error) {
+        if (!servesStale(error)) throw error;
+        stats.stale++;
+        answer(entry, "stale");
+        return emit("cache:stale", key, context);
+      }
+      state.lead?.flight.resolve(fresh);
+      answer(fresh, "hit");
+    }
+  }
+
+  async function afterResponse({ context, response }: AfterResponseEvent): Promise<void> {
+    const state = calls.get(context);
+    if (state === undefined) {
+      if (writeMethods.has(context.method) && response.ok) await evictAfterWrite(context);
+      return;
+    }
+    if (state.answered || !response.ok) return;
+    if (state.ttl <= 0 && state.lead === undefined) return;
+    if (isNoStore(response)) return;
+    const entry = toEntry(response, await response.text(), now());
+    state.lead?.flight.resolve(entry);
+    if (state.ttl > 0 && !evictedSince(state.key, state.order)) {
+      await write(state.key, entry, state.ttl);
+    }
+  }
+
+  function evictAfterWrite(context: CallContext): Promise<number> {
+    const resources = resourceUrls(baseUrl(), context.url);
+    if (context.options.paid === true) {
+      resources.push(`${baseUrl()}/Account/${encodeURIComponent(context.authId)}/balance`);
+    }
+    // Stores that cannot list keys (the Cache API) still lose the plain list and the item.
+    const item = context.url.split("?")[0]!;
+    const exact = [resources[0]!, `${resources[0]}/`, item].map((url) =>
+      entryKey(prefix, url, context.authId)
+    );
+    return evict(resources.map((url) => subtreeBase(prefix, url)), exact, context);
+  }
+
+  function done({ context }: DoneEvent): void {
+    const state = calls.get(context);
+    if (state?.lead === undefined) return;
+    const { flights, flight } = state.lead;
+    flight.resolve(undefined); // no-op when it already had an answer
+    if (flights.get(state.key) === flight) flights.delete(state.key);
+  }
+
+  return {
+    name: "cache",
+    setup(pluginHost) {
+      host = pluginHost;
+      store ??= memoryStore({ clock: pluginHost.clock });
+      const offs = [
+        pluginHost.hooks.hook("beforeRequest", beforeRequest),
+        pluginHost.hooks.hook("afterResponse", afterResponse),
+        pluginHost.hooks.hook("done", done),
+      ];
+      return () => offs.forEach((off) => off());
+    },
+    async invalidate(pathPrefix) {
+      const base = baseUrl();
+      const path = pathPrefix.includes("{auth_id}")
+        ? pathPrefix.replaceAll("{auth_id}", encodeURIComponent(await host!.client.resolveAuthId()))
+        : pathPrefix;
+      const url = `${base}${path.startsWith("/") ? "" : "/"}${path}`;
+      return evict([subtreeBase(prefix, url)], []);
+    },
+    clear: () => evict([`${prefix}:`], []),
+    stats: () => ({ ...stats }),
+  };
+}
