@@ -522,7 +522,7 @@ describe("cache: coalescing", () => {
 describe("cache: stale entries", () => {
   test("staleWhileRevalidate serves the stale entry at once and refreshes through the client", async () => {
     const origin = counter();
-    let held: Promise<void> | undefined;
+    const hold = { until: Promise.resolve() };
     const background: Promise<unknown>[] = [];
     const seen: unknown[] = [];
     const spy: VobizPlugin = {
@@ -539,7 +539,7 @@ describe("cache: stale entries", () => {
         waitUntil: (p) => background.push(p),
       },
       fetch: () => async (input, init) => {
-        await held;
+        await hold.until;
         return origin.fetch(input, init);
       },
       plugins: [spy],
@@ -548,7 +548,7 @@ describe("cache: stale entries", () => {
     assert.equal((await get()).n, 1);
     await clock.advance(MIN + 10);
     let release!: () => void;
-    held = new Promise((resolve) => (release = resolve));
+    hold.until = new Promise((resolve) => (release = resolve));
     assert.equal((await get()).n, 1); // stale, served at once
     assert.equal(background.length, 1);
     assert.equal((await get()).n, 1); // still stale: no second refresh while one runs
