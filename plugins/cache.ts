@@ -18,8 +18,8 @@
  * - **Writes evict what they change**: a successful POST, PUT, PATCH or DELETE evicts its resource
  *   — the first segment under `/Account/{auth_id}/` (`trunks`, `numbers`, …) or under the base URL —
  *   with its list, items and sub-resources, for every account (and the trunk family's lists under
- *   `/trunks/`); a write marked `paid` also evicts the balance. `invalidate(pathPrefix)` and
- *   `clear()` do the rest.
+ *   `/trunks/`); a write marked `paid` (or given an `idempotencyKey`) also evicts the balance.
+ *   `invalidate(pathPrefix)` and `clear()` do the rest.
  * - **Coalescing**: concurrent identical GETs of one client make one request; the others wait for
  *   its answer. On Cloudflare Workers a pending promise must not be shared between two incoming
  *   requests: create the client per request (the simplest), or pass `coalesce: "scoped"` and a
@@ -475,7 +475,7 @@ export function cache(options: CacheOptions = {}): CachePlugin {
 
   function evictAfterWrite(context: CallContext): Promise<number> {
     const resources = resourceUrls(baseUrl(), context.url);
-    if (context.options.paid === true) {
+    if (context.options.paid === true || context.options.idempotencyKey !== undefined) {
       resources.push(`${baseUrl()}/Account/${encodeURIComponent(context.authId)}/balance`);
     }
     // Stores that cannot list keys (the Cache API) still lose the plain list and the item.
