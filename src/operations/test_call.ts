@@ -20,7 +20,7 @@
 import * as v from "valibot";
 import type { VobizClient } from "../client.ts";
 import { isVobizError, VobizHttpError } from "../errors.ts";
-import type { CallCreate } from "../resources/calls.ts";
+import { type CallCreate, CallCreateSchema } from "../resources/calls.ts";
 import type { Cdr } from "../resources/cdrs.ts";
 import { validateInput } from "../validation.ts";
 
@@ -119,9 +119,11 @@ export async function checkTestCall(
     CheckOptionsSchema,
     Object.fromEntries(Object.entries(options).filter(([key]) => CHECK_KEYS.includes(key))),
   );
-  const call = Object.fromEntries(
-    Object.entries(options).filter(([key]) => !CHECK_KEYS.includes(key)),
-  ) as CallCreate;
+  // Checked here too, so that bad input sends nothing (not even the first balance read).
+  const call = validateInput(
+    CallCreateSchema,
+    Object.fromEntries(Object.entries(options).filter(([key]) => !CHECK_KEYS.includes(key))),
+  );
   const currency = check.currency ?? "INR";
   const timeoutMs = check.timeoutMs ?? 120_000;
   const interval = check.pollIntervalMs ?? 5_000;
