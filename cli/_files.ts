@@ -43,6 +43,13 @@ const seedSchema = v.strictObject({
   cpsLimit: v.optional(count),
   concurrentCallsLimit: v.optional(count),
   callDurationMs: v.optional(positive),
+  postDialDelayMs: v.optional(positive),
+  answerDelayMs: v.optional(positive),
+  callMos: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(5))),
+  callPacketLoss: v.optional(positive),
+  callRatePerMinute: v.optional(positive),
+  cdrDelayMs: v.optional(positive),
+  recordingCount: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
 });
 
 /** The plain-data options of the mock a seed file may set. */
@@ -58,6 +65,13 @@ export type SeedOptions = Pick<
   | "cpsLimit"
   | "concurrentCallsLimit"
   | "callDurationMs"
+  | "postDialDelayMs"
+  | "answerDelayMs"
+  | "callMos"
+  | "callPacketLoss"
+  | "callRatePerMinute"
+  | "cdrDelayMs"
+  | "recordingCount"
 >;
 
 /**
@@ -85,9 +99,10 @@ export async function readFaults(file: string): Promise<FaultSpec[]> {
 }
 
 /**
- * Reads seed data: a JSON object of the mock's options (`balance`, `numberPrice`, `inventory`,
- * `cdrCount`, `cpsLimit`, `concurrentCallsLimit`, `callDurationMs`, `authId`, `authToken`,
- * `subAccounts`).
+ * Reads seed data: a JSON object of the mock's plain-data options (`balance`, `numberPrice`,
+ * `inventory`, `cdrCount`, `cpsLimit`, `concurrentCallsLimit`, `callDurationMs`, `postDialDelayMs`,
+ * `answerDelayMs`, `callMos`, `callPacketLoss`, `callRatePerMinute`, `cdrDelayMs`,
+ * `recordingCount`, `authId`, `authToken`, `subAccounts`).
  *
  * @example
  * ```ts

@@ -27,11 +27,11 @@ export interface LoadResults {
   elapsedSeconds: number;
   /** Operations started. */
   started: number;
-  /** Operations started per second over the run's target duration. */
+  /** Operations started per second of the `--duration` (or of as much as an interrupted run got). */
   startedPerSecond: number;
   /** Calls created (a 2xx answer to call creation). */
   callsCreated: number;
-  /** Calls created per second over the run's target duration: the achieved CPS. */
+  /** Calls created per second, likewise: the achieved CPS. */
   achievedCps: number;
   /** Per route and method, most calls first. */
   routes: RouteResult[];
@@ -65,8 +65,8 @@ export interface LoadStats {
   /** Marks an operation as ended. */
   ended(): void;
   progress(): LoadProgress;
-  /** The results; `targetSeconds` is the run's `--duration`. */
-  results(elapsedSeconds: number, targetSeconds: number): LoadResults;
+  /** The results; rates are per second of `windowSeconds` (the `--duration`, or less if stopped). */
+  results(elapsedSeconds: number, windowSeconds: number): LoadResults;
   /** Removes the hook handlers. */
   stop(): void;
 }
@@ -151,12 +151,12 @@ export function collectLoadStats(client: VobizClient): LoadStats {
       failed,
       rateLimited,
     }),
-    results: (elapsedSeconds, targetSeconds) => ({
+    results: (elapsedSeconds, windowSeconds) => ({
       elapsedSeconds: round(elapsedSeconds, 2),
       started,
-      startedPerSecond: round(started / targetSeconds, 2),
+      startedPerSecond: round(started / windowSeconds, 2),
       callsCreated,
-      achievedCps: round(callsCreated / targetSeconds, 2),
+      achievedCps: round(callsCreated / windowSeconds, 2),
       routes: [...routes.values()]
         .sort((a, b) => b.ms.length - a.ms.length)
         .map(({ method, route, ok, failed, ms }) => {

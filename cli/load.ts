@@ -7,8 +7,10 @@
  * @module
  */
 import { writeFile } from "node:fs/promises";
+import * as v from "valibot";
 import type { VobizClient } from "../src/client.ts";
 import type { VobizPlugin } from "../src/plugin.ts";
+import { CallCreateSchema } from "../src/resources/calls.ts";
 import { circuitBreaker } from "../plugins/circuit_breaker.ts";
 import { rateLimit } from "../plugins/rate_limit.ts";
 import { retry } from "../plugins/retry.ts";
@@ -24,7 +26,7 @@ import {
   UsageError,
 } from "./_args.ts";
 import { readFaults, readSeed } from "./_files.ts";
-import { CALL_ROUTE, collectLoadStats, type LoadResults, type LoadStats } from "./_load_stats.ts";
+import { collectLoadStats, type LoadResults, type LoadStats } from "./_load_stats.ts";
 import { formatLoadReport } from "./_load_report.ts";
 import { err, onStopSignal, out } from "./_process.ts";
 import { openTarget, requireConsent, type TargetKind } from "./_target.ts";
@@ -192,7 +194,10 @@ export async function runLoad(args: readonly string[]): Promise<number> {
     const { results, interrupted } = await drive(client, stats, plan);
     stats.stop();
 
-    const report = formatLoadReport(results, describe(plan));
+    const report = formatLoadReport(
+      results,
+      `${describe(plan)}${interrupted ? " (interrupted)" : ""}`,
+    );
     out(report);
     if (plan.jsonFile !== undefined) {
       const document = { command: "load", plan: publicPlan(plan), interrupted, results };
@@ -235,10 +240,13 @@ async function planOf(values: ParsedOptions): Promise<LoadPlan> {
     to: stringOption(values, "to") ?? (live ? "" : MOCK_CALL.to),
     answer_url: stringOption(values, "answer-url") ?? (live ? "" : MOCK_CALL.answer_url),
   };
-  if (live && scenario !== "reads" && (!call.from || !call.to || !call.answer_url)) {
-    throw new UsageError(
-      "--target live needs --from, --to and --answer-url for the calls it places",
-    );
+  if (scenario !== "reads") {
+    if (live && (!call.from || !call.to || !call.answer_url)) {
+      throw new UsageError(
+        "--target live needs --from, --to and --answer-url for the calls it places",
+      );
+    }
+    checkCall(call);
   }
   const seedFile = stringOption(values, "seed");
   const faultsFile = stringOption(values, "faults");
@@ -274,6 +282,16 @@ async function planOf(values: ParsedOptions): Promise<LoadPlan> {
     mockOptions,
     faults: faultsFile === undefined ? [] : await readFaults(faultsFile),
   };
+}
+
+/** The call's fields, checked as `calls.create` will check them, so a typo is exit 2. */
+function checkCall(call: { from: string; to: string; answer_url: string }): void {
+  const checked = v.safeParse(CallCreateSchema, call);
+  if (checked.success) return;
+  const issue = checked.issues[0];
+  const field = issue === undefined ? undefined : v.getDotPath(issue);
+  const name = field === "answer_url" ? "answer-url" : field ?? "from";
+  throw new UsageError(`--${name}: ${issue?.message ?? "invalid"}`);
 }
 
 /** The account's `cps_limit` from `GET /auth/me` (`undefined` when it has none). */
@@ -344,7 +362,9 @@ async function drive(
     offSignal();
   }
   const elapsed = (performance.now() - startedAt) / 1000;
-  return { results: stats.results(elapsed, plan.durationMs / 1000), interrupted };
+  // Rates are per second of the arrival window: the whole --duration, or as far as it got.
+  const window = interrupted ? Math.min(elapsed, plan.durationMs / 1000) : plan.durationMs / 1000;
+  return { results: stats.results(elapsed, window), interrupted };
 }
 
 function streamsOf(client: VobizClient, plan: LoadPlan): Stream[] {
@@ -355,10 +375,7 @@ function streamsOf(client: VobizClient, plan: LoadPlan): Stream[] {
     next: 0,
     run,
   });
-  const calls = stream(
-    plan.cps,
-    (signal) => client.request("POST", CALL_ROUTE, { json: plan.call, paid: true, signal }),
-  );
+  const calls = stream(plan.cps, (signal) => client.calls.create(plan.call, { signal }));
   let turn = 0;
   const reads = (perSecond: number): Stream =>
     stream(perSecond, (signal) => {

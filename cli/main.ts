@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+/// <reference types="node" />
 /**
  * The `vobiz-kit` command: `mock` serves the mock Vobiz API, `load` load-tests an integration's
  * client against the mock or the live API, `check-call` places a test call and checks it.

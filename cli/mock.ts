@@ -28,7 +28,9 @@ Options:
                               slowBodyMs, drop ("before" | "after"), malformed, body
   --seed FILE                 JSON object of mock options: balance, numberPrice, inventory,
                               cdrCount, cpsLimit, concurrentCallsLimit, callDurationMs,
-                              authId, authToken, subAccounts
+                              postDialDelayMs, answerDelayMs, callMos, callPacketLoss,
+                              callRatePerMinute, cdrDelayMs, recordingCount, authId,
+                              authToken, subAccounts
   --cps-limit N               calls per second the account may create (default unlimited)
   --concurrent-calls-limit N  live calls the account may hold (default unlimited)
   -h, --help                  show this help
