@@ -9,6 +9,9 @@ export interface RunningRedis {
   stop(): Promise<void>;
 }
 
+/** The path of an installed redis-server, or undefined. */
+export function findRedisServer(): string | undefined;
+
 /** The path of redis-server, installing the Debian package first when it is missing. */
 export function ensureRedisServer(): string;
 

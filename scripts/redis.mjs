@@ -17,7 +17,8 @@ import process from "node:process";
 
 const candidates = ["redis-server", "/usr/bin/redis-server", "/usr/sbin/redis-server"];
 
-function findServer() {
+/** The path of an installed redis-server, or undefined. */
+export function findRedisServer() {
   for (const command of candidates) {
     try {
       execFileSync(command, ["--version"], { stdio: "ignore" });
@@ -40,7 +41,7 @@ function apt(args) {
 
 /** The path of redis-server, installing the Debian package first when it is missing. */
 export function ensureRedisServer() {
-  const found = findServer();
+  const found = findRedisServer();
   if (found !== undefined) return found;
   try {
     apt(["install", "-y", "--no-install-recommends", "redis-server"]);
@@ -49,7 +50,7 @@ export function ensureRedisServer() {
     apt(["update"]);
     apt(["install", "-y", "--no-install-recommends", "redis-server"]);
   }
-  const installed = findServer();
+  const installed = findRedisServer();
   if (installed === undefined) {
     throw new Error("redis-server is still missing after apt-get install");
   }
