@@ -31,7 +31,10 @@ export interface LoadResults {
   startedPerSecond: number;
   /** Calls created (a 2xx answer to call creation). */
   callsCreated: number;
-  /** Calls created per second, likewise: the achieved CPS. */
+  /**
+   * Calls created per second of the whole run (a limiter's queue may drain after `--duration`):
+   * the achieved CPS.
+   */
   achievedCps: number;
   /** Per route and method, most calls first. */
   routes: RouteResult[];
@@ -65,7 +68,8 @@ export interface LoadStats {
   /** Marks an operation as ended. */
   ended(): void;
   progress(): LoadProgress;
-  /** The results; rates are per second of `windowSeconds` (the `--duration`, or less if stopped). */
+  /** The results; operations started are counted per second of `windowSeconds` (the `--duration`,
+   * or less if stopped), calls created per second of the whole run. */
   results(elapsedSeconds: number, windowSeconds: number): LoadResults;
   /** Removes the hook handlers. */
   stop(): void;
@@ -156,7 +160,7 @@ export function collectLoadStats(client: VobizClient): LoadStats {
       started,
       startedPerSecond: round(started / windowSeconds, 2),
       callsCreated,
-      achievedCps: round(callsCreated / windowSeconds, 2),
+      achievedCps: elapsedSeconds > 0 ? round(callsCreated / elapsedSeconds, 2) : 0,
       routes: [...routes.values()]
         .sort((a, b) => b.ms.length - a.ms.length)
         .map(({ method, route, ok, failed, ms }) => {
