@@ -127,7 +127,16 @@ export function maybe<T extends v.GenericSchema>(
 /** A money amount exactly as sent: a number, or a decimal string that stays a string. */
 export type Amount = string | number;
 
-/** Schema of {@link Amount}: no conversion either way, so no precision is lost. */
+/**
+ * Schema of {@link Amount}: no conversion either way, so no precision is lost.
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { AmountSchema } from "vobiz-kit";
+ * const ok = v.safeParse(AmountSchema, input).success; // reuse the rule in your own form
+ * ```
+ */
 export const AmountSchema: v.GenericSchema<Amount> = v.union([v.string(), v.number()]);
 
 /** An identifier in a path: a non-empty string (not `.` or `..`) or an integer. */
@@ -185,7 +194,16 @@ export const PublicWssUrlSchema: v.GenericSchema<string> = v.pipe(
  */
 export type Acknowledgement = { [key: string]: unknown } | undefined;
 
-/** Schema of {@link Acknowledgement}. */
+/**
+ * Schema of {@link Acknowledgement}.
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { AcknowledgementSchema } from "vobiz-kit";
+ * const parsed = v.parse(AcknowledgementSchema, await response.json());
+ * ```
+ */
 export const AcknowledgementSchema: v.GenericSchema<unknown, Acknowledgement> = v.optional(
   v.looseObject({}),
 );
@@ -211,7 +229,16 @@ export interface OffsetFilters {
   [key: string]: unknown;
 }
 
-/** Schema of {@link OffsetFilters}. */
+/**
+ * Schema of {@link OffsetFilters}.
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { OffsetFiltersSchema } from "vobiz-kit";
+ * const ok = v.safeParse(OffsetFiltersSchema, input).success; // reuse the rule in your own form
+ * ```
+ */
 export const OffsetFiltersSchema: v.GenericSchema<OffsetFilters> = v.looseObject({
   limit: v.optional(perPage(100)),
   offset: v.optional(CountSchema),

@@ -37,7 +37,16 @@ export interface Account {
   [key: string]: unknown;
 }
 
-/** Schema of {@link Account}. Open: unknown fields and enum values pass (the API adds them in v1). */
+/**
+ * Schema of {@link Account}. Open: unknown fields and enum values pass (the API adds them in v1).
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { AccountSchema } from "vobiz-kit";
+ * const parsed = v.parse(AccountSchema, await response.json());
+ * ```
+ */
 export const AccountSchema: v.GenericSchema<unknown, Account> = v.looseObject({
   auth_id: v.string(),
   id: maybe(v.union([v.string(), v.number()])),
@@ -65,7 +74,16 @@ export interface Concurrency {
   [key: string]: unknown;
 }
 
-/** Schema of {@link Concurrency}. */
+/**
+ * Schema of {@link Concurrency}.
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { ConcurrencySchema } from "vobiz-kit";
+ * const parsed = v.parse(ConcurrencySchema, await response.json());
+ * ```
+ */
 export const ConcurrencySchema: v.GenericSchema<unknown, Concurrency> = v.looseObject({
   concurrent_calls: v.number(),
   max_concurrent: maybe(v.number()),
@@ -82,7 +100,16 @@ export interface CapacityRequest {
   quantity: number;
 }
 
-/** Schema of {@link CapacityRequest}. */
+/**
+ * Schema of {@link CapacityRequest}.
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { CapacityRequestSchema } from "vobiz-kit";
+ * const ok = v.safeParse(CapacityRequestSchema, input).success; // reuse the rule in your own form
+ * ```
+ */
 export const CapacityRequestSchema: v.GenericSchema<CapacityRequest> = v.object({
   resource_type: v.picklist(["concurrent_calls", "cps"]),
   quantity: v.pipe(
@@ -102,7 +129,16 @@ export interface ChannelPricingPreview {
   [key: string]: unknown;
 }
 
-/** Schema of {@link ChannelPricingPreview}. */
+/**
+ * Schema of {@link ChannelPricingPreview}.
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { ChannelPricingPreviewSchema } from "vobiz-kit";
+ * const parsed = v.parse(ChannelPricingPreviewSchema, await response.json());
+ * ```
+ */
 export const ChannelPricingPreviewSchema: v.GenericSchema<unknown, ChannelPricingPreview> = v
   .looseObject({
     resource_type: v.string(),
@@ -125,7 +161,16 @@ export interface ChannelSubscription {
   [key: string]: unknown;
 }
 
-/** Schema of {@link ChannelSubscription}. */
+/**
+ * Schema of {@link ChannelSubscription}.
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { ChannelSubscriptionSchema } from "vobiz-kit";
+ * const parsed = v.parse(ChannelSubscriptionSchema, await response.json());
+ * ```
+ */
 export const ChannelSubscriptionSchema: v.GenericSchema<unknown, ChannelSubscription> = v
   .looseObject({
     id: v.union([v.string(), v.number()]),

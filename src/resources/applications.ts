@@ -52,7 +52,16 @@ export interface Application {
   [key: string]: unknown;
 }
 
-/** Schema of {@link Application}. */
+/**
+ * Schema of {@link Application}.
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { ApplicationSchema } from "vobiz-kit";
+ * const parsed = v.parse(ApplicationSchema, await response.json());
+ * ```
+ */
 export const ApplicationSchema: v.GenericSchema<unknown, Application> = v.looseObject({
   app_id: v.union([v.string(), v.number()]),
   app_name: maybe(v.string()),
@@ -70,7 +79,16 @@ export const ApplicationSchema: v.GenericSchema<unknown, Application> = v.looseO
   created_at: maybe(v.string()),
 });
 
-/** Schema of a page of applications (style A). */
+/**
+ * Schema of a page of applications (style A).
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { ApplicationListSchema } from "vobiz-kit";
+ * const parsed = v.parse(ApplicationListSchema, await response.json());
+ * ```
+ */
 export const ApplicationListSchema: v.GenericSchema<unknown, ObjectList<Application>> = objectList(
   ApplicationSchema,
 );
@@ -114,14 +132,32 @@ const applicationFields = {
   public_uri: v.optional(v.boolean()),
 };
 
-/** Schema of {@link ApplicationCreate}. */
+/**
+ * Schema of {@link ApplicationCreate}.
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { ApplicationCreateSchema } from "vobiz-kit";
+ * const ok = v.safeParse(ApplicationCreateSchema, input).success; // reuse the rule in your own form
+ * ```
+ */
 export const ApplicationCreateSchema: v.GenericSchema<ApplicationCreate> = v.looseObject({
   app_name: appName,
   answer_url: PublicUrlSchema,
   ...applicationFields,
 });
 
-/** Schema of {@link ApplicationFields} (a partial update). */
+/**
+ * Schema of {@link ApplicationFields} (a partial update).
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { ApplicationUpdateSchema } from "vobiz-kit";
+ * const ok = v.safeParse(ApplicationUpdateSchema, input).success; // reuse the rule in your own form
+ * ```
+ */
 export const ApplicationUpdateSchema: v.GenericSchema<ApplicationFields> = v.looseObject({
   app_name: v.optional(appName),
   answer_url: v.optional(PublicUrlSchema),
@@ -136,7 +172,16 @@ export interface ApplicationWrite {
   [key: string]: unknown;
 }
 
-/** Schema of {@link ApplicationWrite}. */
+/**
+ * Schema of {@link ApplicationWrite}.
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { ApplicationWriteSchema } from "vobiz-kit";
+ * const parsed = v.parse(ApplicationWriteSchema, await response.json());
+ * ```
+ */
 export const ApplicationWriteSchema: v.GenericSchema<unknown, ApplicationWrite> = v.looseObject({
   app_id: maybe(v.union([v.string(), v.number()])),
   message: maybe(v.string()),

@@ -78,7 +78,16 @@ const destinations = v.pipe(
   ),
 );
 
-/** Schema of {@link CallCreate}. */
+/**
+ * Schema of {@link CallCreate}.
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { CallCreateSchema } from "vobiz-kit";
+ * const ok = v.safeParse(CallCreateSchema, input).success; // reuse the rule in your own form
+ * ```
+ */
 export const CallCreateSchema: v.GenericSchema<CallCreate> = v.looseObject({
   from: E164Schema,
   to: destinations,
@@ -110,7 +119,16 @@ export interface CallCreated {
   [key: string]: unknown;
 }
 
-/** Schema of {@link CallCreated}. */
+/**
+ * Schema of {@link CallCreated}.
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { CallCreatedSchema } from "vobiz-kit";
+ * const parsed = v.parse(CallCreatedSchema, await response.json());
+ * ```
+ */
 export const CallCreatedSchema: v.GenericSchema<unknown, CallCreated> = v.looseObject({
   request_uuid: v.string(),
   message: maybe(v.string()),
@@ -131,7 +149,16 @@ export interface LiveCall {
   [key: string]: unknown;
 }
 
-/** Schema of {@link LiveCall}. */
+/**
+ * Schema of {@link LiveCall}.
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { LiveCallSchema } from "vobiz-kit";
+ * const parsed = v.parse(LiveCallSchema, await response.json());
+ * ```
+ */
 export const LiveCallSchema: v.GenericSchema<unknown, LiveCall> = v.looseObject({
   call_uuid: v.string(),
   call_status: maybe(v.string()),
@@ -151,7 +178,16 @@ export interface CallUuidList {
   [key: string]: unknown;
 }
 
-/** Schema of {@link CallUuidList}. */
+/**
+ * Schema of {@link CallUuidList}.
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { CallUuidListSchema } from "vobiz-kit";
+ * const parsed = v.parse(CallUuidListSchema, await response.json());
+ * ```
+ */
 export const CallUuidListSchema: v.GenericSchema<unknown, CallUuidList> = v.looseObject({
   calls: v.array(v.string()),
   api_id: maybe(v.string()),
@@ -171,7 +207,16 @@ export interface CallPlay {
   [key: string]: unknown;
 }
 
-/** Schema of {@link CallPlay}. */
+/**
+ * Schema of {@link CallPlay}.
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { CallPlaySchema } from "vobiz-kit";
+ * const ok = v.safeParse(CallPlaySchema, input).success; // reuse the rule in your own form
+ * ```
+ */
 export const CallPlaySchema: v.GenericSchema<CallPlay, CallPlay & { urls: string }> = v.looseObject(
   {
     urls: v.pipe(
@@ -202,7 +247,16 @@ export interface CallSpeak {
   [key: string]: unknown;
 }
 
-/** Schema of {@link CallSpeak}. */
+/**
+ * Schema of {@link CallSpeak}.
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { CallSpeakSchema } from "vobiz-kit";
+ * const ok = v.safeParse(CallSpeakSchema, input).success; // reuse the rule in your own form
+ * ```
+ */
 export const CallSpeakSchema: v.GenericSchema<CallSpeak> = v.looseObject({
   text: v.pipe(
     v.string(),
@@ -226,7 +280,16 @@ export interface CallDtmf {
   [key: string]: unknown;
 }
 
-/** Schema of {@link CallDtmf}. */
+/**
+ * Schema of {@link CallDtmf}.
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { CallDtmfSchema } from "vobiz-kit";
+ * const ok = v.safeParse(CallDtmfSchema, input).success; // reuse the rule in your own form
+ * ```
+ */
 export const CallDtmfSchema: v.GenericSchema<CallDtmf> = v.looseObject({
   digits: v.pipe(
     v.string(),
@@ -248,7 +311,16 @@ export interface CallRecord {
   [key: string]: unknown;
 }
 
-/** Schema of {@link CallRecord}. */
+/**
+ * Schema of {@link CallRecord}.
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { CallRecordSchema } from "vobiz-kit";
+ * const ok = v.safeParse(CallRecordSchema, input).success; // reuse the rule in your own form
+ * ```
+ */
 export const CallRecordSchema: v.GenericSchema<CallRecord> = v.looseObject({
   time_limit: v.optional(intRange(1, 86_400)),
   file_format: v.optional(v.picklist(["mp3", "wav"])),
@@ -271,7 +343,16 @@ export interface StreamStart {
   [key: string]: unknown;
 }
 
-/** Schema of {@link StreamStart}. */
+/**
+ * Schema of {@link StreamStart}.
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { StreamStartSchema } from "vobiz-kit";
+ * const ok = v.safeParse(StreamStartSchema, input).success; // reuse the rule in your own form
+ * ```
+ */
 export const StreamStartSchema: v.GenericSchema<StreamStart> = v.looseObject({
   service_url: PublicWssUrlSchema,
   bidirectional: v.optional(v.boolean()),

@@ -71,7 +71,16 @@ export interface Cdr {
 
 const numeric = v.union([v.number(), v.string()]);
 
-/** Schema of {@link Cdr}. */
+/**
+ * Schema of {@link Cdr}.
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { CdrSchema } from "vobiz-kit";
+ * const parsed = v.parse(CdrSchema, await response.json());
+ * ```
+ */
 export const CdrSchema: v.GenericSchema<unknown, Cdr> = v.looseObject({
   uuid: v.string(),
   id: maybe(v.union([v.number(), v.string()])),
@@ -123,7 +132,16 @@ export interface CdrList {
   [key: string]: unknown;
 }
 
-/** Schema of {@link CdrList}. */
+/**
+ * Schema of {@link CdrList}.
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { CdrListSchema } from "vobiz-kit";
+ * const parsed = v.parse(CdrListSchema, await response.json());
+ * ```
+ */
 export const CdrListSchema: v.GenericSchema<unknown, CdrList> = v.looseObject({
   data: v.array(CdrSchema),
   pagination: maybe(v.looseObject({
@@ -146,7 +164,16 @@ export interface CdrResponse {
   [key: string]: unknown;
 }
 
-/** Schema of {@link CdrResponse}. */
+/**
+ * Schema of {@link CdrResponse}.
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { CdrResponseSchema } from "vobiz-kit";
+ * const parsed = v.parse(CdrResponseSchema, await response.json());
+ * ```
+ */
 export const CdrResponseSchema: v.GenericSchema<unknown, CdrResponse> = v.looseObject({
   data: CdrSchema,
   success: maybe(v.boolean()),
@@ -211,12 +238,30 @@ const cdrFilterFields = {
   search: v.optional(safeText(255)),
 };
 
-/** Schema of {@link CdrFilters} (export). */
+/**
+ * Schema of {@link CdrFilters} (export).
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { CdrFiltersSchema } from "vobiz-kit";
+ * const ok = v.safeParse(CdrFiltersSchema, input).success; // reuse the rule in your own form
+ * ```
+ */
 export const CdrFiltersSchema: v.GenericSchema<CdrFilters> = dateRange(
   v.looseObject(cdrFilterFields),
 );
 
-/** Schema of {@link CdrPageFilters} (list and search). */
+/**
+ * Schema of {@link CdrPageFilters} (list and search).
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { CdrPageFiltersSchema } from "vobiz-kit";
+ * const ok = v.safeParse(CdrPageFiltersSchema, input).success; // reuse the rule in your own form
+ * ```
+ */
 export const CdrPageFiltersSchema: v.GenericSchema<CdrPageFilters> = dateRange(
   v.looseObject({
     ...cdrFilterFields,
@@ -234,7 +279,16 @@ export interface CdrRecent {
   [key: string]: unknown;
 }
 
-/** Schema of {@link CdrRecent}. */
+/**
+ * Schema of {@link CdrRecent}.
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { CdrRecentSchema } from "vobiz-kit";
+ * const parsed = v.parse(CdrRecentSchema, await response.json());
+ * ```
+ */
 export const CdrRecentSchema: v.GenericSchema<unknown, CdrRecent> = v.looseObject({
   data: v.array(CdrSchema),
   count: maybe(v.number()),

@@ -36,7 +36,16 @@ export interface ConferenceNameList {
   [key: string]: unknown;
 }
 
-/** Schema of {@link ConferenceNameList}. */
+/**
+ * Schema of {@link ConferenceNameList}.
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { ConferenceNameListSchema } from "vobiz-kit";
+ * const parsed = v.parse(ConferenceNameListSchema, await response.json());
+ * ```
+ */
 export const ConferenceNameListSchema: v.GenericSchema<unknown, ConferenceNameList> = v
   .looseObject({
     conferences: v.array(v.string()),
@@ -72,14 +81,32 @@ export interface ConferenceRecord {
   [key: string]: unknown;
 }
 
-/** Schema of {@link ConferenceRecord}. */
+/**
+ * Schema of {@link ConferenceRecord}.
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { ConferenceRecordSchema } from "vobiz-kit";
+ * const ok = v.safeParse(ConferenceRecordSchema, input).success; // reuse the rule in your own form
+ * ```
+ */
 export const ConferenceRecordSchema: v.GenericSchema<ConferenceRecord> = v.looseObject({
   file_format: v.optional(v.picklist(["mp3", "wav"])),
   callback_url: v.optional(PublicUrlSchema),
   callback_method: v.optional(HttpMethodSchema),
 });
 
-/** A room name: 1–255 characters, not `.` or `..`, no control characters. */
+/**
+ * A room name: 1–255 characters, not `.` or `..`, no control characters.
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { ConferenceNameSchema } from "vobiz-kit";
+ * const ok = v.safeParse(ConferenceNameSchema, input).success; // reuse the rule in your own form
+ * ```
+ */
 export const ConferenceNameSchema: v.GenericSchema<string> = v.pipe(
   v.string(),
   v.nonEmpty("must not be empty"),
@@ -89,7 +116,16 @@ export const ConferenceNameSchema: v.GenericSchema<string> = v.pipe(
   v.check((name) => name !== "." && name !== "..", "must not be . or .."),
 );
 
-/** A member: an id, a comma list of ids, or `all`. */
+/**
+ * A member: an id, a comma list of ids, or `all`.
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { MemberIdSchema } from "vobiz-kit";
+ * const ok = v.safeParse(MemberIdSchema, input).success; // reuse the rule in your own form
+ * ```
+ */
 export const MemberIdSchema: v.GenericSchema<string | number> = v.union([
   v.pipe(
     v.string(),

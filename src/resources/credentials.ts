@@ -48,7 +48,16 @@ export interface SipCredential {
   [key: string]: unknown;
 }
 
-/** Schema of {@link SipCredential}. */
+/**
+ * Schema of {@link SipCredential}.
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { SipCredentialSchema } from "vobiz-kit";
+ * const parsed = v.parse(SipCredentialSchema, await response.json());
+ * ```
+ */
 export const SipCredentialSchema: v.GenericSchema<unknown, SipCredential> = v.looseObject({
   id: v.string(),
   username: v.string(),
@@ -60,7 +69,16 @@ export const SipCredentialSchema: v.GenericSchema<unknown, SipCredential> = v.lo
   updated_at: maybe(v.string()),
 });
 
-/** Schema of a page of credentials. */
+/**
+ * Schema of a page of credentials.
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { SipCredentialListSchema } from "vobiz-kit";
+ * const parsed = v.parse(SipCredentialListSchema, await response.json());
+ * ```
+ */
 export const SipCredentialListSchema: v.GenericSchema<unknown, ObjectList<SipCredential>> =
   objectList(SipCredentialSchema);
 
@@ -73,7 +91,16 @@ export interface SipCredentialCreate {
   [key: string]: unknown;
 }
 
-/** Schema of {@link SipCredentialCreate}. */
+/**
+ * Schema of {@link SipCredentialCreate}.
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { SipCredentialCreateSchema } from "vobiz-kit";
+ * const ok = v.safeParse(SipCredentialCreateSchema, input).success; // reuse the rule in your own form
+ * ```
+ */
 export const SipCredentialCreateSchema: v.GenericSchema<SipCredentialCreate> = v.looseObject({
   username: SipUsernameSchema,
   password: PasswordSchema,
@@ -87,7 +114,16 @@ export interface SipCredentialUpdate {
   [key: string]: unknown;
 }
 
-/** Schema of {@link SipCredentialUpdate}. */
+/**
+ * Schema of {@link SipCredentialUpdate}.
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { SipCredentialUpdateSchema } from "vobiz-kit";
+ * const ok = v.safeParse(SipCredentialUpdateSchema, input).success; // reuse the rule in your own form
+ * ```
+ */
 export const SipCredentialUpdateSchema: v.GenericSchema<SipCredentialUpdate> = v.looseObject({
   password: v.optional(PasswordSchema),
   enabled: v.optional(v.boolean()),
@@ -105,7 +141,16 @@ export interface StaleOptions {
   authTokenRotatedAt?: string | number | Date | undefined;
 }
 
-/** Schema of {@link StaleOptions}. */
+/**
+ * Schema of {@link StaleOptions}.
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { StaleOptionsSchema } from "vobiz-kit";
+ * const ok = v.safeParse(StaleOptionsSchema, input).success; // reuse the rule in your own form
+ * ```
+ */
 export const StaleOptionsSchema: v.GenericSchema<StaleOptions> = v.object({
   maxAgeDays: v.optional(v.pipe(v.number(), v.minValue(0, "must not be negative"))),
   authTokenRotatedAt: v.optional(

@@ -49,7 +49,16 @@ export interface Endpoint {
   [key: string]: unknown;
 }
 
-/** Schema of {@link Endpoint}. */
+/**
+ * Schema of {@link Endpoint}.
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { EndpointSchema } from "vobiz-kit";
+ * const parsed = v.parse(EndpointSchema, await response.json());
+ * ```
+ */
 export const EndpointSchema: v.GenericSchema<unknown, Endpoint> = v.looseObject({
   endpoint_id: v.union([v.string(), v.number()]),
   username: maybe(v.string()),
@@ -63,7 +72,16 @@ export const EndpointSchema: v.GenericSchema<unknown, Endpoint> = v.looseObject(
   resource_uri: maybe(v.string()),
 });
 
-/** Schema of a page of endpoints (style A). */
+/**
+ * Schema of a page of endpoints (style A).
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { EndpointListSchema } from "vobiz-kit";
+ * const parsed = v.parse(EndpointListSchema, await response.json());
+ * ```
+ */
 export const EndpointListSchema: v.GenericSchema<unknown, ObjectList<Endpoint>> = objectList(
   EndpointSchema,
 );
@@ -88,7 +106,16 @@ const aliasText = v.pipe(
   v.regex(/^[A-Za-z0-9_-]{1,255}$/, "must be letters, digits, - and _ (at most 255)"),
 );
 
-/** Schema of {@link EndpointFilters}. */
+/**
+ * Schema of {@link EndpointFilters}.
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { EndpointFiltersSchema } from "vobiz-kit";
+ * const ok = v.safeParse(EndpointFiltersSchema, input).success; // reuse the rule in your own form
+ * ```
+ */
 export const EndpointFiltersSchema: v.GenericSchema<EndpointFilters> = v.looseObject({
   limit: v.optional(perPage(100)),
   offset: v.optional(CountSchema),
@@ -122,7 +149,16 @@ const application = v.union([
   CountSchema,
 ]);
 
-/** Schema of {@link EndpointCreate}. */
+/**
+ * Schema of {@link EndpointCreate}.
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { EndpointCreateSchema } from "vobiz-kit";
+ * const ok = v.safeParse(EndpointCreateSchema, input).success; // reuse the rule in your own form
+ * ```
+ */
 export const EndpointCreateSchema: v.GenericSchema<EndpointCreate> = v.looseObject({
   username: SipUsernameSchema,
   password: PasswordSchema,
@@ -138,7 +174,16 @@ export interface EndpointUpdate {
   [key: string]: unknown;
 }
 
-/** Schema of {@link EndpointUpdate}. */
+/**
+ * Schema of {@link EndpointUpdate}.
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { EndpointUpdateSchema } from "vobiz-kit";
+ * const ok = v.safeParse(EndpointUpdateSchema, input).success; // reuse the rule in your own form
+ * ```
+ */
 export const EndpointUpdateSchema: v.GenericSchema<EndpointUpdate> = v.looseObject({
   alias: v.optional(aliasText),
   password: v.optional(PasswordSchema),
@@ -154,7 +199,16 @@ export interface EndpointCreated {
   [key: string]: unknown;
 }
 
-/** Schema of {@link EndpointCreated}. */
+/**
+ * Schema of {@link EndpointCreated}.
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { EndpointCreatedSchema } from "vobiz-kit";
+ * const parsed = v.parse(EndpointCreatedSchema, await response.json());
+ * ```
+ */
 export const EndpointCreatedSchema: v.GenericSchema<unknown, EndpointCreated> = v.looseObject({
   endpoint_id: v.union([v.string(), v.number()]),
   username: maybe(v.string()),

@@ -42,7 +42,16 @@ export interface IpAcl {
   [key: string]: unknown;
 }
 
-/** Schema of {@link IpAcl}. */
+/**
+ * Schema of {@link IpAcl}.
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { IpAclSchema } from "vobiz-kit";
+ * const parsed = v.parse(IpAclSchema, await response.json());
+ * ```
+ */
 export const IpAclSchema: v.GenericSchema<unknown, IpAcl> = v.looseObject({
   id: v.string(),
   ip_address: v.string(),
@@ -53,7 +62,16 @@ export const IpAclSchema: v.GenericSchema<unknown, IpAcl> = v.looseObject({
   updated_at: maybe(v.string()),
 });
 
-/** Schema of a page of IP ACL entries. */
+/**
+ * Schema of a page of IP ACL entries.
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { IpAclListSchema } from "vobiz-kit";
+ * const parsed = v.parse(IpAclListSchema, await response.json());
+ * ```
+ */
 export const IpAclListSchema: v.GenericSchema<unknown, ObjectList<IpAcl>> = objectList(IpAclSchema);
 
 /** Body of `ipAcls.create`. */
@@ -67,7 +85,16 @@ export interface IpAclCreate {
 
 const name = v.pipe(safeText(255), v.nonEmpty("must not be empty"));
 
-/** Schema of {@link IpAclCreate}. */
+/**
+ * Schema of {@link IpAclCreate}.
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { IpAclCreateSchema } from "vobiz-kit";
+ * const ok = v.safeParse(IpAclCreateSchema, input).success; // reuse the rule in your own form
+ * ```
+ */
 export const IpAclCreateSchema: v.GenericSchema<IpAclCreate> = v.looseObject({
   name,
   ip_address: IpAclAddressSchema,
@@ -81,7 +108,16 @@ export interface IpAclUpdate {
   [key: string]: unknown;
 }
 
-/** Schema of {@link IpAclUpdate}. */
+/**
+ * Schema of {@link IpAclUpdate}.
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { IpAclUpdateSchema } from "vobiz-kit";
+ * const ok = v.safeParse(IpAclUpdateSchema, input).success; // reuse the rule in your own form
+ * ```
+ */
 export const IpAclUpdateSchema: v.GenericSchema<IpAclUpdate> = v.looseObject({
   name: v.optional(name),
   ip_address: v.optional(IpAclAddressSchema),

@@ -52,7 +52,16 @@ export interface PhoneNumber {
   [key: string]: unknown;
 }
 
-/** Schema of {@link PhoneNumber}. */
+/**
+ * Schema of {@link PhoneNumber}.
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { PhoneNumberSchema } from "vobiz-kit";
+ * const parsed = v.parse(PhoneNumberSchema, await response.json());
+ * ```
+ */
 export const PhoneNumberSchema: v.GenericSchema<unknown, PhoneNumber> = v.looseObject({
   e164: v.string(),
   id: maybe(v.union([v.string(), v.number()])),
@@ -80,7 +89,16 @@ export interface PhoneNumberList {
   [key: string]: unknown;
 }
 
-/** Schema of {@link PhoneNumberList}. */
+/**
+ * Schema of {@link PhoneNumberList}.
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { PhoneNumberListSchema } from "vobiz-kit";
+ * const parsed = v.parse(PhoneNumberListSchema, await response.json());
+ * ```
+ */
 export const PhoneNumberListSchema: v.GenericSchema<unknown, PhoneNumberList> = v.looseObject({
   items: v.array(PhoneNumberSchema),
   page: maybe(v.number()),
@@ -105,7 +123,16 @@ export interface NumberFilters {
   [key: string]: unknown;
 }
 
-/** Schema of {@link NumberFilters}. */
+/**
+ * Schema of {@link NumberFilters}.
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { NumberFiltersSchema } from "vobiz-kit";
+ * const ok = v.safeParse(NumberFiltersSchema, input).success; // reuse the rule in your own form
+ * ```
+ */
 export const NumberFiltersSchema: v.GenericSchema<NumberFilters> = v.looseObject({
   page: v.optional(PageNumberSchema),
   per_page: v.optional(perPage(100)),
@@ -127,7 +154,16 @@ export interface InventoryFilters {
   [key: string]: unknown;
 }
 
-/** Schema of {@link InventoryFilters}. */
+/**
+ * Schema of {@link InventoryFilters}.
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { InventoryFiltersSchema } from "vobiz-kit";
+ * const ok = v.safeParse(InventoryFiltersSchema, input).success; // reuse the rule in your own form
+ * ```
+ */
 export const InventoryFiltersSchema: v.GenericSchema<InventoryFilters> = v.looseObject({
   country: v.optional(v.pipe(v.string(), v.regex(/^[A-Z]{2}$/, "must be an ISO country code"))),
   search: v.optional(digits),
@@ -145,7 +181,16 @@ export interface NumberPurchase {
   [key: string]: unknown;
 }
 
-/** Schema of {@link NumberPurchase}. */
+/**
+ * Schema of {@link NumberPurchase}.
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { NumberPurchaseSchema } from "vobiz-kit";
+ * const ok = v.safeParse(NumberPurchaseSchema, input).success; // reuse the rule in your own form
+ * ```
+ */
 export const NumberPurchaseSchema: v.GenericSchema<NumberPurchase> = v.looseObject({
   e164: E164Schema,
   currency: v.optional(v.pipe(v.string(), v.regex(/^[A-Z]{3}$/, "must be an ISO 4217 code"))),
@@ -162,7 +207,16 @@ export interface NumberRelease {
   [key: string]: unknown;
 }
 
-/** Schema of {@link NumberRelease}. */
+/**
+ * Schema of {@link NumberRelease}.
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { NumberReleaseSchema } from "vobiz-kit";
+ * const parsed = v.parse(NumberReleaseSchema, await response.json());
+ * ```
+ */
 export const NumberReleaseSchema: v.GenericSchema<unknown, NumberRelease> = v.looseObject({
   status: maybe(v.string()),
   message: maybe(v.string()),
@@ -183,7 +237,16 @@ export interface NumberReleaseCancel {
   [key: string]: unknown;
 }
 
-/** Schema of {@link NumberReleaseCancel}. */
+/**
+ * Schema of {@link NumberReleaseCancel}.
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { NumberReleaseCancelSchema } from "vobiz-kit";
+ * const parsed = v.parse(NumberReleaseCancelSchema, await response.json());
+ * ```
+ */
 export const NumberReleaseCancelSchema: v.GenericSchema<unknown, NumberReleaseCancel> = v
   .looseObject({
     status: maybe(v.string()),
@@ -203,7 +266,16 @@ export interface NumberHealthFilters {
   [key: string]: unknown;
 }
 
-/** Schema of {@link NumberHealthFilters}. */
+/**
+ * Schema of {@link NumberHealthFilters}.
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { NumberHealthFiltersSchema } from "vobiz-kit";
+ * const ok = v.safeParse(NumberHealthFiltersSchema, input).success; // reuse the rule in your own form
+ * ```
+ */
 export const NumberHealthFiltersSchema: v.GenericSchema<NumberHealthFilters> = v.looseObject({
   granularity: v.optional(v.picklist(["daily", "hourly"])),
   days: v.optional(
@@ -223,7 +295,16 @@ export interface NumberHealth {
   [key: string]: unknown;
 }
 
-/** Schema of {@link NumberHealth}. */
+/**
+ * Schema of {@link NumberHealth}.
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { NumberHealthSchema } from "vobiz-kit";
+ * const parsed = v.parse(NumberHealthSchema, await response.json());
+ * ```
+ */
 export const NumberHealthSchema: v.GenericSchema<unknown, NumberHealth> = v.looseObject({
   e164: v.string(),
   status: maybe(v.string()),

@@ -50,7 +50,16 @@ export interface OriginationUri {
   [key: string]: unknown;
 }
 
-/** Schema of {@link OriginationUri}. */
+/**
+ * Schema of {@link OriginationUri}.
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { OriginationUriSchema } from "vobiz-kit";
+ * const parsed = v.parse(OriginationUriSchema, await response.json());
+ * ```
+ */
 export const OriginationUriSchema: v.GenericSchema<unknown, OriginationUri> = v.looseObject({
   id: v.string(),
   uri: maybe(v.string()),
@@ -64,7 +73,16 @@ export const OriginationUriSchema: v.GenericSchema<unknown, OriginationUri> = v.
   updated_at: maybe(v.string()),
 });
 
-/** Schema of a page of origination URIs. */
+/**
+ * Schema of a page of origination URIs.
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { OriginationUriListSchema } from "vobiz-kit";
+ * const parsed = v.parse(OriginationUriListSchema, await response.json());
+ * ```
+ */
 export const OriginationUriListSchema: v.GenericSchema<unknown, ObjectList<OriginationUri>> =
   objectList(OriginationUriSchema);
 
@@ -88,7 +106,16 @@ const sipUri = v.pipe(
   v.regex(/^sips?:[^\s<>"]+$/i, "must be a SIP URI such as sip:sbc1.example.com:5060"),
 );
 
-/** Schema of {@link OriginationUriCreate}. */
+/**
+ * Schema of {@link OriginationUriCreate}.
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { OriginationUriCreateSchema } from "vobiz-kit";
+ * const ok = v.safeParse(OriginationUriCreateSchema, input).success; // reuse the rule in your own form
+ * ```
+ */
 export const OriginationUriCreateSchema: v.GenericSchema<OriginationUriCreate> = v.looseObject({
   name,
   sip_uri: sipUri,
@@ -106,7 +133,16 @@ export interface OriginationUriUpdate {
   [key: string]: unknown;
 }
 
-/** Schema of {@link OriginationUriUpdate}. */
+/**
+ * Schema of {@link OriginationUriUpdate}.
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { OriginationUriUpdateSchema } from "vobiz-kit";
+ * const ok = v.safeParse(OriginationUriUpdateSchema, input).success; // reuse the rule in your own form
+ * ```
+ */
 export const OriginationUriUpdateSchema: v.GenericSchema<OriginationUriUpdate> = v.looseObject({
   name: v.optional(name),
   sip_uri: v.optional(sipUri),

@@ -45,7 +45,16 @@ export interface Recording {
   [key: string]: unknown;
 }
 
-/** Schema of {@link Recording}. */
+/**
+ * Schema of {@link Recording}.
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { RecordingSchema } from "vobiz-kit";
+ * const parsed = v.parse(RecordingSchema, await response.json());
+ * ```
+ */
 export const RecordingSchema: v.GenericSchema<unknown, Recording> = v.looseObject({
   recording_id: v.string(),
   call_uuid: maybe(v.string()),
@@ -60,7 +69,16 @@ export const RecordingSchema: v.GenericSchema<unknown, Recording> = v.looseObjec
   resource_uri: maybe(v.string()),
 });
 
-/** Schema of a page of recordings (style A). */
+/**
+ * Schema of a page of recordings (style A).
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { RecordingListSchema } from "vobiz-kit";
+ * const parsed = v.parse(RecordingListSchema, await response.json());
+ * ```
+ */
 export const RecordingListSchema: v.GenericSchema<unknown, ObjectList<Recording>> = objectList(
   RecordingSchema,
 );
@@ -80,7 +98,16 @@ const token = v.pipe(
   v.regex(/^[A-Za-z0-9_.:-]{1,255}$/, "must be letters, digits and _ . : -"),
 );
 
-/** Schema of {@link RecordingFilters}. */
+/**
+ * Schema of {@link RecordingFilters}.
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { RecordingFiltersSchema } from "vobiz-kit";
+ * const ok = v.safeParse(RecordingFiltersSchema, input).success; // reuse the rule in your own form
+ * ```
+ */
 export const RecordingFiltersSchema: v.GenericSchema<RecordingFilters> = v.looseObject({
   limit: v.optional(perPage(100)),
   offset: v.optional(CountSchema),
@@ -110,7 +137,16 @@ const dateTime = v.pipe(
   v.regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/, "must be YYYY-MM-DD HH:MM:SS"),
 );
 
-/** Schema of {@link RecordingExport}. */
+/**
+ * Schema of {@link RecordingExport}.
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { RecordingExportSchema } from "vobiz-kit";
+ * const ok = v.safeParse(RecordingExportSchema, input).success; // reuse the rule in your own form
+ * ```
+ */
 export const RecordingExportSchema: v.GenericSchema<RecordingExport> = v.looseObject({
   recipient: v.looseObject({
     customer_account: v.pipe(v.array(EmailSchema), v.minLength(1, "must not be empty")),

@@ -48,7 +48,16 @@ export interface SubAccount {
   [key: string]: unknown;
 }
 
-/** Schema of {@link SubAccount}. */
+/**
+ * Schema of {@link SubAccount}.
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { SubAccountSchema } from "vobiz-kit";
+ * const parsed = v.parse(SubAccountSchema, await response.json());
+ * ```
+ */
 export const SubAccountSchema: v.GenericSchema<unknown, SubAccount> = v.looseObject({
   auth_id: v.string(),
   id: maybe(v.union([v.string(), v.number()])),
@@ -72,7 +81,16 @@ export interface SubAccountList {
   [key: string]: unknown;
 }
 
-/** Schema of {@link SubAccountList}. */
+/**
+ * Schema of {@link SubAccountList}.
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { SubAccountListSchema } from "vobiz-kit";
+ * const parsed = v.parse(SubAccountListSchema, await response.json());
+ * ```
+ */
 export const SubAccountListSchema: v.GenericSchema<unknown, SubAccountList> = v.looseObject({
   sub_accounts: v.array(SubAccountSchema),
   total: maybe(v.number()),
@@ -89,7 +107,16 @@ export interface SubAccountFilters {
   [key: string]: unknown;
 }
 
-/** Schema of {@link SubAccountFilters}. */
+/**
+ * Schema of {@link SubAccountFilters}.
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { SubAccountFiltersSchema } from "vobiz-kit";
+ * const ok = v.safeParse(SubAccountFiltersSchema, input).success; // reuse the rule in your own form
+ * ```
+ */
 export const SubAccountFiltersSchema: v.GenericSchema<SubAccountFilters> = v.looseObject({
   page: v.optional(PageNumberSchema),
   size: v.optional(perPage(100)),
@@ -113,7 +140,16 @@ export interface SubAccountCreate {
 
 const kycMode = v.picklist(["personal_use", "customer_use"]);
 
-/** Schema of {@link SubAccountCreate}. */
+/**
+ * Schema of {@link SubAccountCreate}.
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { SubAccountCreateSchema } from "vobiz-kit";
+ * const ok = v.safeParse(SubAccountCreateSchema, input).success; // reuse the rule in your own form
+ * ```
+ */
 export const SubAccountCreateSchema: v.GenericSchema<SubAccountCreate> = v.pipe(
   v.looseObject({
     name: v.pipe(safeText(255), v.nonEmpty("must not be empty")),
@@ -140,7 +176,16 @@ export interface SubAccountUpdate {
   [key: string]: unknown;
 }
 
-/** Schema of {@link SubAccountUpdate}. */
+/**
+ * Schema of {@link SubAccountUpdate}.
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { SubAccountUpdateSchema } from "vobiz-kit";
+ * const ok = v.safeParse(SubAccountUpdateSchema, input).success; // reuse the rule in your own form
+ * ```
+ */
 export const SubAccountUpdateSchema: v.GenericSchema<SubAccountUpdate> = v.looseObject({
   name: v.optional(v.pipe(safeText(255), v.nonEmpty("must not be empty"))),
   enabled: v.optional(v.boolean()),
@@ -156,7 +201,16 @@ export interface SubAccountCreated {
   [key: string]: unknown;
 }
 
-/** Schema of {@link SubAccountCreated}. */
+/**
+ * Schema of {@link SubAccountCreated}.
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { SubAccountCreatedSchema } from "vobiz-kit";
+ * const parsed = v.parse(SubAccountCreatedSchema, await response.json());
+ * ```
+ */
 export const SubAccountCreatedSchema: v.GenericSchema<unknown, SubAccountCreated> = v.looseObject({
   sub_account: SubAccountSchema,
   auth_credentials: v.optional(v.looseObject({ auth_id: v.string(), auth_token: v.string() })),

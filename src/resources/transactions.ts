@@ -33,7 +33,16 @@ export interface Transaction {
   [key: string]: unknown;
 }
 
-/** Schema of {@link Transaction}. */
+/**
+ * Schema of {@link Transaction}.
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { TransactionSchema } from "vobiz-kit";
+ * const parsed = v.parse(TransactionSchema, await response.json());
+ * ```
+ */
 export const TransactionSchema: v.GenericSchema<unknown, Transaction> = v.looseObject({
   id: v.union([v.string(), v.number()]),
   type: maybe(v.string()),
@@ -58,7 +67,16 @@ export interface TransactionList {
   [key: string]: unknown;
 }
 
-/** Schema of {@link TransactionList}. */
+/**
+ * Schema of {@link TransactionList}.
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { TransactionListSchema } from "vobiz-kit";
+ * const parsed = v.parse(TransactionListSchema, await response.json());
+ * ```
+ */
 export const TransactionListSchema: v.GenericSchema<unknown, TransactionList> = v.looseObject({
   transactions: v.array(TransactionSchema),
   summary: maybe(v.looseObject({})),
@@ -75,7 +93,16 @@ export interface TransactionFilters {
   [key: string]: unknown;
 }
 
-/** Schema of {@link TransactionFilters}. */
+/**
+ * Schema of {@link TransactionFilters}.
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { TransactionFiltersSchema } from "vobiz-kit";
+ * const ok = v.safeParse(TransactionFiltersSchema, input).success; // reuse the rule in your own form
+ * ```
+ */
 export const TransactionFiltersSchema: v.GenericSchema<TransactionFilters> = v.looseObject({
   limit: v.optional(perPage(100)),
   offset: v.optional(CountSchema),

@@ -62,7 +62,16 @@ export interface Trunk {
   [key: string]: unknown;
 }
 
-/** Schema of {@link Trunk}. */
+/**
+ * Schema of {@link Trunk}.
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { TrunkSchema } from "vobiz-kit";
+ * const parsed = v.parse(TrunkSchema, await response.json());
+ * ```
+ */
 export const TrunkSchema: v.GenericSchema<unknown, Trunk> = v.looseObject({
   trunk_id: v.string(),
   name: maybe(v.string()),
@@ -84,7 +93,16 @@ export const TrunkSchema: v.GenericSchema<unknown, Trunk> = v.looseObject({
   updated_at: maybe(v.string()),
 });
 
-/** Schema of a page of trunks (`{ meta{limit, offset, total}, objects[] }`). */
+/**
+ * Schema of a page of trunks (`{ meta{limit, offset, total}, objects[] }`).
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { TrunkListSchema } from "vobiz-kit";
+ * const parsed = v.parse(TrunkListSchema, await response.json());
+ * ```
+ */
 export const TrunkListSchema: v.GenericSchema<unknown, ObjectList<Trunk>> = objectList(TrunkSchema);
 
 /**
@@ -175,13 +193,31 @@ const trunkFields = {
   ip_whitelist: v.optional(v.array(IpAclAddressSchema)),
 };
 
-/** Schema of {@link TrunkCreate}. */
+/**
+ * Schema of {@link TrunkCreate}.
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { TrunkCreateSchema } from "vobiz-kit";
+ * const ok = v.safeParse(TrunkCreateSchema, input).success; // reuse the rule in your own form
+ * ```
+ */
 export const TrunkCreateSchema: v.GenericSchema<TrunkCreate> = v.looseObject({
   name: TrunkNameSchema,
   ...trunkFields,
 });
 
-/** Schema of {@link TrunkFields} (an update: every field optional). */
+/**
+ * Schema of {@link TrunkFields} (an update: every field optional).
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { TrunkUpdateSchema } from "vobiz-kit";
+ * const ok = v.safeParse(TrunkUpdateSchema, input).success; // reuse the rule in your own form
+ * ```
+ */
 export const TrunkUpdateSchema: v.GenericSchema<TrunkFields> = v.looseObject({
   name: v.optional(TrunkNameSchema),
   ...trunkFields,
