@@ -68,8 +68,10 @@ import type {
 } from "../src/hooks.ts";
 import type { RequestOptions } from "../src/options.ts";
 import type { PluginHost, VobizPlugin } from "../src/plugin.ts";
-import { isVobizError } from "../src/errors.ts";
+import * as v from "valibot";
+import { isVobizError, VobizValidationError } from "../src/errors.ts";
 import { type KeyValueStore, memoryStore } from "../src/store.ts";
+import { toValidationIssues } from "../src/validation.ts";
 import {
   asEntry,
   type CacheEntry,
@@ -206,6 +208,23 @@ const writeMethods = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 const refreshLockMs = 60_000;
 const recentEvictions = 100;
 
+const ms = v.pipe(v.number(), v.minValue(0));
+const optionsSchema = v.strictObject({
+  store: v.optional(v.looseObject({
+    getItem: v.function(),
+    setItem: v.function(),
+    removeItem: v.function(),
+    getKeys: v.function(),
+  })),
+  ttl: v.optional(v.record(v.string(), ms)),
+  defaultTtl: v.optional(ms),
+  staleWhileRevalidate: v.optional(ms),
+  staleIfError: v.optional(ms),
+  coalesce: v.optional(v.union([v.boolean(), v.literal("scoped")])),
+  waitUntil: v.optional(v.function()),
+  prefix: v.optional(v.pipe(v.string(), v.nonEmpty())),
+});
+
 function newFlight(): Flight {
   let resolve!: (entry: CacheEntry | undefined) => void;
   const promise = new Promise<CacheEntry | undefined>((r) => (resolve = r));
@@ -237,7 +256,8 @@ function servesStale(error: unknown): boolean {
 }
 
 /**
- * Creates the cache plugin (see the module documentation for the behaviour and defaults).
+ * Creates the cache plugin (see the module documentation for the behaviour and defaults). Throws
+ * `VALIDATION_ERROR` for malformed options.
  *
  * @example
  * ```ts
@@ -251,6 +271,8 @@ function servesStale(error: unknown): boolean {
  * ```
  */
 export function cache(options: CacheOptions = {}): CachePlugin {
+  const checked = v.safeParse(optionsSchema, options);
+  if (!checked.success) throw new VobizValidationError(toValidationIssues(checked.issues));
   const prefix = options.prefix ?? "vobiz:cache";
   const ttls = ttlLookup(options.ttl ?? {}, DEFAULT_CACHE_TTLS);
   const defaultTtl = options.defaultTtl ?? 0;

@@ -677,6 +677,19 @@ describe("cache: context and other plugins", () => {
     assert.equal(gets(), 2);
   });
 
+  test("malformed options are a VALIDATION_ERROR naming the option", () => {
+    assert.throws(() => cache({ ttl: { "/auth/me": -1 } }), {
+      code: "VALIDATION_ERROR",
+      issues: [{
+        path: "ttl./auth/me",
+        message: "Invalid value: Expected >=0 but received -1",
+        input: -1,
+      }],
+    });
+    assert.throws(() => cache({ coalesce: "yes" as never }), { code: "VALIDATION_ERROR" });
+    assert.throws(() => cache({ store: {} as never }), { code: "VALIDATION_ERROR" });
+  });
+
   test("invalidate() before the plugin is on a client says so", async () => {
     await assert.rejects(cache().invalidate("/x"), /add the plugin to a client first/);
   });
