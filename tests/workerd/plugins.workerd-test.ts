@@ -1,0 +1,85 @@
+// Every plugin inside the real Workers runtime (workerd via Miniflare): a client with all nine, in
+// the README's order, talking to the mock Vobiz API on 127.0.0.1 through workerd's own fetch, with
+// a scripted 503 (retried), a 401 TOKEN_EXPIRED (refreshed and replayed) and a connection dropped
+// after a paid purchase ran (reconciled, bought once). Node only (run by `npm run test:workerd`).
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { createMockVobiz, type MockServer } from "../../testing/mod.ts";
+import { type RunningWorker, startWorker } from "../_support/workerd.ts";
+
+const mock = createMockVobiz({ balance: 4321, numberPrice: 100 });
+let server: MockServer;
+let worker: RunningWorker;
+
+before(async () => {
+  server = await mock.listen();
+  worker = await startWorker(new URL("./plugins_worker.ts", import.meta.url), {
+    bindings: {
+      VOBIZ_AUTH_ID: "MA_MOCK0001",
+      VOBIZ_AUTH_TOKEN: "mock-auth-token",
+      VOBIZ_BASE_URL: server.baseUrl,
+    },
+  });
+});
+
+after(async () => {
+  await worker?.dispose();
+  await server?.close();
+});
+
+test("every plugin inside workerd: a retried 503, a cache hit, a token refresh, a reconciled purchase", async () => {
+  mock.fault({ path: "/Account/{auth_id}/balance/{currency}", status: 503 });
+  mock.fault({ path: "/auth/me", status: 401, errorCode: "TOKEN_EXPIRED" });
+  mock.fault({
+    method: "POST",
+    path: "/Account/{auth_id}/numbers/purchase-from-inventory",
+    drop: "after",
+  });
+  const response = await worker.fetch("/");
+  const body = await response.json() as Record<string, unknown>;
+  assert.equal(response.status, 200, JSON.stringify(body));
+  assert.deepEqual(body, {
+    balance: 4321, // after one retried 503
+    cached: 4321, // from the cache: no request
+    account: "MA_MOCK0001", // after one refresh and one replay
+    bought: { e164: "+918000000001", reconciled: true }, // the drop came after the purchase ran
+    again: { e164: "+918000000001", reconciled: true }, // the same key: the stored answer
+    tokens: "access-2",
+    seen: [
+      "GET /Account/MA_MOCK0001/balance/INR -",
+      "GET /Account/MA_MOCK0001/balance/INR -",
+      "GET /auth/me Bearer access-1",
+      "POST /auth/refresh Bearer refresh-1",
+      "GET /auth/me Bearer access-2",
+      "POST /Account/MA_MOCK0001/numbers/purchase-from-inventory -",
+      "GET /Account/MA_MOCK0001/numbers -", // the state check
+    ],
+    metrics: {
+      // balance twice, account, refresh, purchase, its state check, the replayed purchase
+      calls: 7,
+      successes: 7,
+      retries: 1,
+      tokenRefreshes: 1,
+      cacheHits: 1,
+      statusClasses: { "2xx": 7 },
+      circuits: {},
+    },
+    limiter: 0, // nothing left holding a slot
+    alerts: ["fired lowBalance INR"], // 4321 < 5000
+    logged: true,
+  });
+  // Everything reached the mock through workerd's fetch; one purchase, debited once.
+  assert.deepEqual(
+    mock.received.map((r) => `${r.method} ${r.path} ${r.headers["cf-worker"] ? "workerd" : "-"}`),
+    [
+      "GET /api/v1/Account/MA_MOCK0001/balance/INR workerd",
+      "GET /api/v1/Account/MA_MOCK0001/balance/INR workerd",
+      "GET /api/v1/auth/me workerd",
+      "GET /api/v1/auth/me workerd",
+      "POST /api/v1/Account/MA_MOCK0001/numbers/purchase-from-inventory workerd",
+      "GET /api/v1/Account/MA_MOCK0001/numbers workerd",
+    ],
+  );
+  assert.deepEqual(mock.effects.purchases.map((p) => p.e164), ["+918000000001"]);
+  assert.equal(mock.balance(), 4221);
+});
