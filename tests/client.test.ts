@@ -54,7 +54,11 @@ describe("credentials", () => {
   test("suppliers are resolved per request, so a rotated token takes effect at once", async () => {
     const s = stub(me());
     let token = "old-token";
-    const vobiz = createClient({ ...base, authToken: () => Promise.resolve(token), fetch: s.fetch });
+    const vobiz = createClient({
+      ...base,
+      authToken: () => Promise.resolve(token),
+      fetch: s.fetch,
+    });
     await vobiz.account.get();
     token = "new-token";
     await vobiz.account.get();
