@@ -12,7 +12,7 @@
  *
  * @module
  */
-import type { KyInstance, Options as KyOptions } from "ky";
+import type { Hooks as KyHooks, KyInstance, Options as KyOptions } from "ky";
 import ky from "ky";
 import { Hookable } from "hookable";
 import * as v from "valibot";
@@ -82,6 +82,10 @@ interface Core {
   readonly fetch: FetchLike;
   readonly teardowns: (() => void)[];
   readonly pluginNames: string[];
+  // Per-call ky hooks, indexed by a mask: 1 beforeRequest, 2 afterResponse, 4 beforeRetry.
+  readonly kyHooks: (KyHooks | undefined)[];
+  // Whether a plugin configured ky (retries are possible only then).
+  retries: boolean;
 }
 
 const credentialSchema = v.union([v.pipe(v.string(), v.nonEmpty()), v.function()]);
@@ -147,6 +151,8 @@ export function createClient(options: ClientOptions = {}): VobizClient {
     teardowns,
     fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
     pluginNames: (options.plugins ?? []).map((plugin) => plugin.name),
+    kyHooks: [],
+    retries: false,
     get ky(): KyInstance {
       throw new Error("The client is not ready until every plugin's setup has returned");
     },
@@ -157,6 +163,7 @@ export function createClient(options: ClientOptions = {}): VobizClient {
     const teardown = plugin.setup(host);
     if (typeof teardown === "function") teardowns.push(teardown);
   }
+  core.retries = kyOptions.length > 0;
   let instance = createKy(core, options);
   for (const extra of kyOptions) instance = instance.extend(extra);
   Object.defineProperty(core, "ky", { value: instance });
@@ -167,54 +174,63 @@ function createKy(core: Core, options: ClientOptions): KyInstance {
   const { hooks } = core;
   const contextOf = (kyOptions: { context: Record<string, unknown> }) =>
     kyOptions.context["vobiz"] as CallContext;
+  // One ky hook per hook point, dispatching to the bus: ky clones the response per afterResponse
+  // hook, so N ky hooks would cost N clones. The hooks are given per call, and only those the bus
+  // has handlers for (see request): with none, ky skips the response clone, its hook merging and
+  // dispatch. beforeRetry also keeps `context.attempt` current, so it is given whenever a plugin
+  // configured ky (only then can a call be retried).
+  const beforeRequest: KyHooks["beforeRequest"] = [
+    async ({ request, options }) => {
+      let answer: Response | undefined;
+      await hooks.callHook("beforeRequest", {
+        context: contextOf(options),
+        request,
+        respondWith: (response) => {
+          answer = response;
+        },
+      });
+      return answer;
+    },
+  ];
+  const beforeRetry: KyHooks["beforeRetry"] = [
+    async ({ request, options, error, retryCount }) => {
+      const context = contextOf(options);
+      context.attempt = retryCount;
+      await hooks.callHook("beforeRetry", {
+        context,
+        request,
+        error: toVobizError(error, context, core.clock.now()),
+        attempt: retryCount,
+      });
+    },
+  ];
+  const afterResponse: KyHooks["afterResponse"] = [
+    async ({ request, options, response, retryCount }) => {
+      const context = contextOf(options);
+      context.attempt = retryCount;
+      await hooks.callHook("afterResponse", {
+        context,
+        request,
+        response,
+        attempt: retryCount,
+      });
+    },
+  ];
+  for (let mask = 0; mask < 8; mask++) {
+    const set: KyHooks = {};
+    if (mask & 1) set.beforeRequest = beforeRequest;
+    if (mask & 2) set.afterResponse = afterResponse;
+    if (mask & 4) set.beforeRetry = beforeRetry;
+    core.kyHooks.push(mask === 0 ? undefined : set);
+  }
   return ky.create({
     retry: 0, // retrying is the retry plugin's job, through ky's own engine
     timeout: options.timeout ?? 30_000,
-    totalTimeout: options.totalTimeout ?? false,
+    // ky's default is already false; every extra default costs a little in ky's per-call merge.
+    ...(options.totalTimeout ? { totalTimeout: options.totalTimeout } : {}),
     ...(options.headers ? { headers: options.headers } : {}),
     // An empty body (204, or a 200 with nothing) is `undefined`, not a JSON syntax error.
     parseJson: (text) => (text === "" ? undefined : JSON.parse(text)),
-    // One ky hook per hook point, dispatching to the bus: ky clones the response per afterResponse
-    // hook, so N ky hooks would cost N clones.
-    hooks: {
-      beforeRequest: [
-        async ({ request, options }) => {
-          let answer: Response | undefined;
-          await hooks.callHook("beforeRequest", {
-            context: contextOf(options),
-            request,
-            respondWith: (response) => {
-              answer = response;
-            },
-          });
-          return answer;
-        },
-      ],
-      beforeRetry: [
-        async ({ request, options, error, retryCount }) => {
-          const context = contextOf(options);
-          context.attempt = retryCount;
-          await hooks.callHook("beforeRetry", {
-            context,
-            request,
-            error: toVobizError(error, context, core.clock.now()),
-            attempt: retryCount,
-          });
-        },
-      ],
-      afterResponse: [
-        async ({ request, options, response, retryCount }) => {
-          const context = contextOf(options);
-          context.attempt = retryCount;
-          await hooks.callHook("afterResponse", {
-            context,
-            request,
-            response,
-            attempt: retryCount,
-          });
-        },
-      ],
-    },
   });
 }
 
@@ -226,10 +242,15 @@ function makeClient(core: Core, credentials: AccountCredentials): VobizClient {
     path: string,
     options: RequestOptions = {},
   ): Promise<T> {
-    const [authId, authToken] = await Promise.all([
-      resolveAuthId(),
-      resolveCredential(credentials.authToken, "VOBIZ_AUTH_TOKEN"),
-    ]);
+    // Plain string credentials need no await (the common case, and the hot path).
+    const { authId: id, authToken: token } = credentials;
+    const [authId, authToken] = typeof id === "string" && id !== "" &&
+        typeof token === "string" && token !== ""
+      ? [id, token]
+      : await Promise.all([
+        resolveAuthId(),
+        resolveCredential(token, "VOBIZ_AUTH_TOKEN"),
+      ]);
     const upperMethod = method.toUpperCase();
     const url = core.baseUrl + expandPath(path, authId, options.params);
     const context: CallContext = {
@@ -246,35 +267,42 @@ function makeClient(core: Core, credentials: AccountCredentials): VobizClient {
     const { hooks } = core;
     try {
       options.signal?.throwIfAborted(); // an aborted call sends nothing, whatever the transport
-      const pending = core.ky(
-        url,
-        kyOptionsFor(options, {
-          method: upperMethod,
-          headers: { ...options.headers, "x-auth-id": authId, "x-request-id": context.requestId },
-          context: { vobiz: context },
-          fetch: withToken(core.fetch, authToken) as NonNullable<KyOptions["fetch"]>,
-        }),
-      );
+      const kyOptions = kyOptionsFor(options, {
+        method: upperMethod,
+        headers: { ...options.headers, "x-auth-id": authId, "x-request-id": context.requestId },
+        context: { vobiz: context },
+        fetch: withToken(core.fetch, authToken) as NonNullable<KyOptions["fetch"]>,
+      });
+      const kyHooks = core.kyHooks[
+        (listening(hooks, "beforeRequest") ? 1 : 0) | (listening(hooks, "afterResponse") ? 2 : 0) |
+        (core.retries ? 4 : 0)
+      ];
+      if (kyHooks !== undefined) kyOptions.hooks = kyHooks;
+      const pending = core.ky(url, kyOptions);
       const type = options.responseType ?? "json";
       const data = type === "json"
         ? await (options.schema ? pending.json(options.schema) : pending.json())
         : type === "text"
         ? await pending.text()
         : await pending;
-      await settle(hooks, "done", {
-        context,
-        data,
-        durationMs: core.clock.now() - context.startedAt,
-      });
+      if (listening(hooks, "done")) {
+        await settle(hooks, "done", {
+          context,
+          data,
+          durationMs: core.clock.now() - context.startedAt,
+        });
+      }
       return data as T;
     } catch (thrown) {
       const error = toVobizError(thrown, context, core.clock.now());
-      await settle(hooks, "onError", { context, error });
-      await settle(hooks, "done", {
-        context,
-        error,
-        durationMs: core.clock.now() - context.startedAt,
-      });
+      if (listening(hooks, "onError")) await settle(hooks, "onError", { context, error });
+      if (listening(hooks, "done")) {
+        await settle(hooks, "done", {
+          context,
+          error,
+          durationMs: core.clock.now() - context.startedAt,
+        });
+      }
       throw error;
     }
   }
@@ -294,9 +322,22 @@ function makeClient(core: Core, credentials: AccountCredentials): VobizClient {
       authId: typeof credentials.authId === "string" ? credentials.authId : "(supplier)",
       plugins: core.pluginNames,
     }),
-    ...createResources((method, path, options) => request(method, path, options)),
+    ...createResources((method, path, options) => request(method, path, options), core.clock),
   };
   return client;
+}
+
+// Whether calling a bus hook can do anything: a handler for it, or a beforeEach/afterEach observer.
+// Reads hookable's internals (handler lists are `undefined` when empty); if they ever change shape,
+// it answers true, which only costs the skipped work back.
+function listening(hooks: Hookable<VobizHooks>, name: keyof VobizHooks): boolean {
+  const bus = hooks as unknown as {
+    _hooks?: Record<string, unknown>;
+    _before?: unknown;
+    _after?: unknown;
+  };
+  return typeof bus._hooks !== "object" || bus._hooks[name] !== undefined ||
+    bus._before !== undefined || bus._after !== undefined;
 }
 
 // The final-outcome hooks must not change the outcome: a throwing handler is ignored here so that
