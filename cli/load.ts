@@ -223,6 +223,9 @@ async function planOf(values: ParsedOptions): Promise<LoadPlan> {
   const target = choiceOption(values, "target", ["mock", "live"] as const, "mock");
   const scenario = choiceOption(values, "scenario", ["calls", "reads", "mixed"] as const, "calls");
   const live = target === "live";
+  if (values.rps !== undefined && scenario !== "mixed") {
+    throw new UsageError("--rps only applies to --scenario mixed (use --cps for the rate)");
+  }
   const mockOnly = [
     "mock-cps-limit",
     "mock-concurrent-calls-limit",
@@ -298,7 +301,8 @@ function checkCall(call: { from: string; to: string; answer_url: string }): void
 async function accountCpsLimit(client: VobizClient): Promise<number | undefined> {
   const account = await client.request<{ cps_limit?: unknown }>("GET", "/auth/me");
   const limit = account?.cps_limit;
-  return typeof limit === "number" && limit > 0 ? limit : undefined;
+  // The limiter counts whole calls.
+  return typeof limit === "number" && limit >= 1 ? Math.floor(limit) : undefined;
 }
 
 /** One kind of operation and the rate it is started at. */
