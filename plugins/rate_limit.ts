@@ -191,9 +191,17 @@ export function rateLimit(options: RateLimitOptions = {}): RateLimitPlugin {
         general.wait(now),
         isCallCreation(context) ? callStarts.wait(now) : 0,
       );
+    // Call creations in flight, to date their CPS slot by their answer (see slidingWindow).
+    const answered = new WeakMap<CallContext, (answeredAt: number) => void>();
     const take = (context: CallContext, now: number) => {
       general.take(now);
-      if (isCallCreation(context)) callStarts.take(now);
+      settleCall(context); // a retry: the previous attempt has had its answer
+      const settle = isCallCreation(context) ? callStarts.take(now) : undefined;
+      if (settle) answered.set(context, settle);
+    };
+    const settleCall = (context: CallContext) => {
+      answered.get(context)?.(time.now());
+      answered.delete(context);
     };
 
     // Resolves with `promise`, or fails RATE_LIMITED at `deadline`, or with the signal's reason.
@@ -287,6 +295,7 @@ export function rateLimit(options: RateLimitOptions = {}): RateLimitPlugin {
         }
       }),
       host.hooks.hook("afterResponse", async ({ context, response }) => {
+        settleCall(context);
         if (response.status !== 429) {
           if (response.ok) strikes = 0;
           return;
@@ -299,6 +308,7 @@ export function rateLimit(options: RateLimitOptions = {}): RateLimitPlugin {
         await host.hooks.callHook("ratelimit:hit", { context, waitMs: pause, queued, maxQueued });
       }),
       host.hooks.hook("done", ({ context }) => {
+        settleCall(context); // also when no answer came (a dropped connection may have arrived)
         if (!holders.delete(context)) return;
         active--;
         const waiting = slotFreed;
