@@ -16,7 +16,7 @@ import {
   type PaginationStyle,
 } from "../pagination.ts";
 import { validateInput } from "../validation.ts";
-import { perPage, PublicUrlSchema } from "../validators.ts";
+import { perPage, PublicUrlSchema, safeText } from "../validators.ts";
 import type { RequestFn } from "./request_fn.ts";
 import { MAX_PAGE_SIZE, type RouteName, routeOf } from "./routes.ts";
 
@@ -31,6 +31,65 @@ import { MAX_PAGE_SIZE, type RouteName, routeOf } from "./routes.ts";
 export function send<T>(request: RequestFn, name: RouteName, options: RequestOptions): Promise<T> {
   const { method, path } = routeOf(name);
   return request<T>(method, path, options);
+}
+
+/** Builders of the id-and-body methods most resources share; see {@link crudMethods}. */
+export interface CrudBuilders {
+  /** `get(id, options)`: the route's answer, checked by `schema`. */
+  get<T>(
+    route: RouteName,
+    schema: v.GenericSchema<unknown, T>,
+  ): (id: unknown, options?: CallOptions) => Promise<T>;
+  /** `create(body, options)`: the body checked by `body` before any request. */
+  create<T>(
+    route: RouteName,
+    body: v.GenericSchema,
+    schema: v.GenericSchema<unknown, T>,
+  ): (body: unknown, options?: CallOptions) => Promise<T>;
+  /** `update(id, body, options)`: id and body checked before any request. */
+  update<T>(
+    route: RouteName,
+    body: v.GenericSchema,
+    schema: v.GenericSchema<unknown, T>,
+  ): (id: unknown, body: unknown, options?: CallOptions) => Promise<T>;
+  /** `delete(id, options)`: answers an {@link Acknowledgement}. */
+  delete(route: RouteName): (id: unknown, options?: CallOptions) => Promise<Acknowledgement>;
+}
+
+/**
+ * The get/create/update/delete methods of a resource whose id is the path parameter `idName`
+ * (checked by `idSchema`, named `label` in errors). Bad ids and bodies reject the returned promise
+ * (never throw synchronously) and never reach the network.
+ *
+ * @example
+ * ```ts
+ * const crud = crudMethods(request, "trunk_id");
+ * const get = crud.get("trunks.get", TrunkSchema);
+ * const update = crud.update("trunks.update", TrunkUpdateSchema, TrunkSchema);
+ * ```
+ */
+export function crudMethods(
+  request: RequestFn,
+  idName: string,
+  idSchema: v.GenericSchema<unknown, string | number> = IdSchema,
+  label: string = idName,
+): CrudBuilders {
+  const params = (id: unknown) => ({ [idName]: validateInput(idSchema, id, label) });
+  return {
+    get: (route, schema) => async (id, options) =>
+      await send(request, route, { ...options, params: params(id), schema }),
+    create: (route, body, schema) => async (input, options) =>
+      await send(request, route, { ...options, json: validateInput(body, input), schema }),
+    update: (route, body, schema) => async (id, input, options) =>
+      await send(request, route, {
+        ...options,
+        params: params(id),
+        json: validateInput(body, input),
+        schema,
+      }),
+    delete: (route) => async (id, options) =>
+      await send(request, route, { ...options, params: params(id), schema: AcknowledgementSchema }),
+  };
 }
 
 /** `list` and `listPage` of one list endpoint. */
@@ -159,6 +218,24 @@ export const CountSchema: v.GenericSchema<number> = v.pipe(
   v.number(),
   v.integer("must be an integer"),
   v.minValue(0, "must not be negative"),
+);
+
+/** A required label: 1 to 255 characters of safe text. */
+export const NameSchema: v.GenericSchema<string> = v.pipe(
+  safeText(255),
+  v.nonEmpty("must not be empty"),
+);
+
+/** A UUID (any case). */
+export const UuidSchema: v.GenericSchema<string> = v.pipe(
+  v.string(),
+  v.regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "must be a UUID"),
+);
+
+/** Digits with an optional leading `+`: a whole phone number or a part of one. */
+export const NumberPartSchema: v.GenericSchema<string> = v.pipe(
+  v.string(),
+  v.regex(/^\+?\d{1,15}$/, "must be digits, optionally after a leading +"),
 );
 
 /** A page number: an integer ≥ 1. */

@@ -16,20 +16,18 @@
 import * as v from "valibot";
 import type { CallOptions } from "../options.ts";
 import { type ListOptions, type Page, plivoOffset } from "../pagination.ts";
-import { validateInput } from "../validation.ts";
-import { PublicUrlSchema, safeText } from "../validators.ts";
+import { PublicUrlSchema } from "../validators.ts";
 import {
   type Acknowledgement,
-  AcknowledgementSchema,
+  crudMethods,
   HttpMethodSchema,
-  idParam,
   listing,
   maybe,
+  NameSchema,
   type ObjectList,
   objectList,
   type OffsetFilters,
   OffsetFiltersSchema,
-  send,
 } from "./_shared.ts";
 import type { RequestFn } from "./request_fn.ts";
 
@@ -118,7 +116,6 @@ export interface ApplicationCreate extends ApplicationFields {
   answer_url: string;
 }
 
-const appName = v.pipe(safeText(255), v.nonEmpty("must not be empty"));
 const applicationFields = {
   answer_method: v.optional(HttpMethodSchema),
   hangup_url: v.optional(PublicUrlSchema),
@@ -143,7 +140,7 @@ const applicationFields = {
  * ```
  */
 export const ApplicationCreateSchema: v.GenericSchema<ApplicationCreate> = v.looseObject({
-  app_name: appName,
+  app_name: NameSchema,
   answer_url: PublicUrlSchema,
   ...applicationFields,
 });
@@ -159,7 +156,7 @@ export const ApplicationCreateSchema: v.GenericSchema<ApplicationCreate> = v.loo
  * ```
  */
 export const ApplicationUpdateSchema: v.GenericSchema<ApplicationFields> = v.looseObject({
-  app_name: v.optional(appName),
+  app_name: v.optional(NameSchema),
   answer_url: v.optional(PublicUrlSchema),
   ...applicationFields,
 });
@@ -258,6 +255,7 @@ export interface ApplicationsResource {
 
 /** Binds the applications resource to a client's `request`. */
 export function applicationsResource(request: RequestFn): ApplicationsResource {
+  const crud = crudMethods(request, "app_id");
   return {
     ...listing<Application, ObjectList<Application>, OffsetFilters>(request, {
       route: "applications.list",
@@ -265,30 +263,9 @@ export function applicationsResource(request: RequestFn): ApplicationsResource {
       filters: OffsetFiltersSchema,
       schema: ApplicationListSchema,
     }),
-    get: async (appId, options) =>
-      await send<Application>(request, "applications.get", {
-        ...options,
-        params: idParam("app_id", appId),
-        schema: ApplicationSchema,
-      }),
-    create: async (body, options) =>
-      await send<ApplicationWrite>(request, "applications.create", {
-        ...options,
-        json: validateInput(ApplicationCreateSchema, body),
-        schema: ApplicationWriteSchema,
-      }),
-    update: async (appId, body, options) =>
-      await send<ApplicationWrite>(request, "applications.update", {
-        ...options,
-        params: idParam("app_id", appId),
-        json: validateInput(ApplicationUpdateSchema, body),
-        schema: ApplicationWriteSchema,
-      }),
-    delete: async (appId, options) =>
-      await send<Acknowledgement>(request, "applications.delete", {
-        ...options,
-        params: idParam("app_id", appId),
-        schema: AcknowledgementSchema,
-      }),
+    get: crud.get("applications.get", ApplicationSchema),
+    create: crud.create("applications.create", ApplicationCreateSchema, ApplicationWriteSchema),
+    update: crud.update("applications.update", ApplicationUpdateSchema, ApplicationWriteSchema),
+    delete: crud.delete("applications.delete"),
   };
 }

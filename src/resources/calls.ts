@@ -24,6 +24,7 @@ import { E164Schema, PublicUrlSchema, safeText } from "../validators.ts";
 import {
   type Acknowledgement,
   AcknowledgementSchema,
+  crudMethods,
   HttpMethodSchema,
   idParam,
   intRange,
@@ -549,6 +550,7 @@ const ActionResultSchema: v.GenericSchema<unknown, CallActionResult> = v.optiona
 /** Binds the calls resource to a client's `request`. */
 export function callsResource(request: RequestFn): CallsResource {
   const call = (uuid: unknown) => idParam("call_uuid", uuid);
+  const crud = crudMethods(request, "call_uuid");
   const uuids = cappedList("calls");
   const list =
     (route: "calls.listLive" | "calls.listQueued", status: string) =>
@@ -569,20 +571,6 @@ export function callsResource(request: RequestFn): CallsResource {
       params: call(uuid),
       json: validateInput(schema, body ?? {}),
       schema: ActionResultSchema,
-    });
-  const stop = (
-    route:
-      | "calls.hangup"
-      | "calls.stopPlay"
-      | "calls.stopSpeak"
-      | "calls.stopRecord"
-      | "calls.streams.stopAll",
-  ) =>
-  async (uuid: string, options: CallOptions | undefined) =>
-    await send<Acknowledgement>(request, route, {
-      ...options,
-      params: call(uuid),
-      schema: AcknowledgementSchema,
     });
   return {
     create: async (body, options) =>
@@ -608,22 +596,17 @@ export function callsResource(request: RequestFn): CallsResource {
         searchParams: { status: "queued" },
         schema: LiveCallSchema,
       }),
-    hangup: stop("calls.hangup"),
+    hangup: crud.delete("calls.hangup"),
     play: action("calls.play", CallPlaySchema),
-    stopPlay: stop("calls.stopPlay"),
+    stopPlay: crud.delete("calls.stopPlay"),
     speak: action("calls.speak", CallSpeakSchema),
-    stopSpeak: stop("calls.stopSpeak"),
+    stopSpeak: crud.delete("calls.stopSpeak"),
     dtmf: action("calls.dtmf", CallDtmfSchema),
     record: action("calls.record", CallRecordSchema),
-    stopRecord: stop("calls.stopRecord"),
+    stopRecord: crud.delete("calls.stopRecord"),
     streams: {
       start: action("calls.streams.start", StreamStartSchema),
-      list: async (uuid, options) =>
-        await send<CallActionResult>(request, "calls.streams.list", {
-          ...options,
-          params: call(uuid),
-          schema: ActionResultSchema,
-        }),
+      list: crud.get("calls.streams.list", ActionResultSchema),
       get: async (uuid, streamId, options) =>
         await send<CallActionResult>(request, "calls.streams.get", {
           ...options,
@@ -636,7 +619,7 @@ export function callsResource(request: RequestFn): CallsResource {
           params: { ...call(uuid), ...idParam("stream_id", streamId) },
           schema: AcknowledgementSchema,
         }),
-      stopAll: stop("calls.streams.stopAll"),
+      stopAll: crud.delete("calls.streams.stopAll"),
     },
   };
 }

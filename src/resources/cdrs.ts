@@ -24,9 +24,10 @@ import {
   type Amount,
   AmountSchema,
   CountSchema,
-  idParam,
+  crudMethods,
   listing,
   maybe,
+  NumberPartSchema,
   PageNumberSchema,
   send,
   toSearchParams,
@@ -218,15 +219,11 @@ const token = v.pipe(
   v.maxLength(255, "must be at most 255 characters"),
   v.regex(/^[A-Za-z0-9@._:+-]*$/, "must be letters, digits and @ . _ : + -"),
 );
-const numberPart = v.pipe(
-  v.string(),
-  v.regex(/^\+?\d{1,15}$/, "must be digits, optionally after a leading +"),
-);
 const cdrFilterFields = {
   start_date: v.optional(DateSchema),
   end_date: v.optional(DateSchema),
-  from_number: v.optional(numberPart),
-  to_number: v.optional(numberPart),
+  from_number: v.optional(NumberPartSchema),
+  to_number: v.optional(NumberPartSchema),
   call_direction: v.optional(v.picklist(["inbound", "outbound"])),
   min_duration: v.optional(CountSchema),
   sip_call_id: v.optional(token),
@@ -399,12 +396,7 @@ export function cdrsResource(request: RequestFn): CdrsResource {
         query,
       );
     },
-    get: async (callUuid, options) =>
-      await send<CdrResponse>(request, "cdrs.get", {
-        ...options,
-        params: idParam("call_id", callUuid),
-        schema: CdrResponseSchema,
-      }),
+    get: crudMethods(request, "call_id").get("cdrs.get", CdrResponseSchema),
     async export(filters = {}, options) {
       const response = await send<Response>(request, "cdrs.export", {
         ...options,

@@ -22,6 +22,7 @@ import { PublicUrlSchema } from "../validators.ts";
 import {
   type Acknowledgement,
   AcknowledgementSchema,
+  crudMethods,
   HttpMethodSchema,
   maybe,
   send,
@@ -316,6 +317,7 @@ export function conferencesResource(request: RequestFn): ConferencesResource {
   const room = (name: unknown) => ({
     conference_name: validateInput(ConferenceNameSchema, name, "name"),
   });
+  const crud = crudMethods(request, "conference_name", ConferenceNameSchema, "name");
   const member = (route: MemberRoute) =>
   async (
     name: string,
@@ -358,12 +360,7 @@ export function conferencesResource(request: RequestFn): ConferencesResource {
       }
       return body as Conference;
     },
-    end: async (name, options) =>
-      await send<Acknowledgement>(request, "conferences.end", {
-        ...options,
-        params: room(name),
-        schema: AcknowledgementSchema,
-      }),
+    end: crud.delete("conferences.end"),
     endAll: (options) =>
       send<Acknowledgement>(request, "conferences.endAll", {
         ...options,
@@ -376,12 +373,7 @@ export function conferencesResource(request: RequestFn): ConferencesResource {
         json: validateInput(ConferenceRecordSchema, body),
         schema: AcknowledgementSchema,
       }),
-    stopRecord: async (name, options) =>
-      await send<Acknowledgement>(request, "conferences.stopRecord", {
-        ...options,
-        params: room(name),
-        schema: AcknowledgementSchema,
-      }),
+    stopRecord: crud.delete("conferences.stopRecord"),
     members: {
       hangup: simple("conferences.members.hangup"),
       kick: simple("conferences.members.kick"),

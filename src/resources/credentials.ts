@@ -22,8 +22,7 @@ import { PasswordSchema, safeText, SipUsernameSchema } from "../validators.ts";
 import { type Account, AccountSchema } from "./account.ts";
 import {
   type Acknowledgement,
-  AcknowledgementSchema,
-  idParam,
+  crudMethods,
   listing,
   maybe,
   type ObjectList,
@@ -278,6 +277,7 @@ const DAY_MS = 86_400_000;
 
 /** Binds the credentials resource to a client's `request` and clock. */
 export function credentialsResource(request: RequestFn, clock: Clock): CredentialsResource {
+  const crud = crudMethods(request, "credential_id");
   const lists = listing<SipCredential, ObjectList<SipCredential>, OffsetFilters>(request, {
     route: "credentials.list",
     style: trunkOffset(),
@@ -286,31 +286,10 @@ export function credentialsResource(request: RequestFn, clock: Clock): Credentia
   });
   return {
     ...lists,
-    get: async (credentialId, options) =>
-      await send<SipCredential>(request, "credentials.get", {
-        ...options,
-        params: idParam("credential_id", credentialId),
-        schema: SipCredentialSchema,
-      }),
-    create: async (body, options) =>
-      await send<SipCredential>(request, "credentials.create", {
-        ...options,
-        json: validateInput(SipCredentialCreateSchema, body),
-        schema: SipCredentialSchema,
-      }),
-    update: async (credentialId, body, options) =>
-      await send<SipCredential>(request, "credentials.update", {
-        ...options,
-        params: idParam("credential_id", credentialId),
-        json: validateInput(SipCredentialUpdateSchema, body),
-        schema: SipCredentialSchema,
-      }),
-    delete: async (credentialId, options) =>
-      await send<Acknowledgement>(request, "credentials.delete", {
-        ...options,
-        params: idParam("credential_id", credentialId),
-        schema: AcknowledgementSchema,
-      }),
+    get: crud.get("credentials.get", SipCredentialSchema),
+    create: crud.create("credentials.create", SipCredentialCreateSchema, SipCredentialSchema),
+    update: crud.update("credentials.update", SipCredentialUpdateSchema, SipCredentialSchema),
+    delete: crud.delete("credentials.delete"),
     async stale(options = {}, callOptions) {
       const { maxAgeDays = 90, authTokenRotatedAt } = validateInput(StaleOptionsSchema, options);
       const now = clock.now();

@@ -18,18 +18,16 @@
 import * as v from "valibot";
 import type { CallOptions } from "../options.ts";
 import { type ListOptions, type Page, plivoOffset } from "../pagination.ts";
-import { validateInput } from "../validation.ts";
 import { PasswordSchema, perPage, SipUsernameSchema } from "../validators.ts";
 import {
   type Acknowledgement,
   AcknowledgementSchema,
   CountSchema,
-  idParam,
+  crudMethods,
   listing,
   maybe,
   type ObjectList,
   objectList,
-  send,
 } from "./_shared.ts";
 import type { RequestFn } from "./request_fn.ts";
 
@@ -283,6 +281,7 @@ export interface EndpointsResource {
 
 /** Binds the endpoints resource to a client's `request`. */
 export function endpointsResource(request: RequestFn): EndpointsResource {
+  const crud = crudMethods(request, "endpoint_id");
   return {
     ...listing<Endpoint, ObjectList<Endpoint>, EndpointFilters>(request, {
       route: "endpoints.list",
@@ -290,30 +289,9 @@ export function endpointsResource(request: RequestFn): EndpointsResource {
       filters: EndpointFiltersSchema,
       schema: EndpointListSchema,
     }),
-    get: async (endpointId, options) =>
-      await send<Endpoint>(request, "endpoints.get", {
-        ...options,
-        params: idParam("endpoint_id", endpointId),
-        schema: EndpointSchema,
-      }),
-    create: async (body, options) =>
-      await send<EndpointCreated>(request, "endpoints.create", {
-        ...options,
-        json: validateInput(EndpointCreateSchema, body),
-        schema: EndpointCreatedSchema,
-      }),
-    update: async (endpointId, body, options) =>
-      await send<Acknowledgement>(request, "endpoints.update", {
-        ...options,
-        params: idParam("endpoint_id", endpointId),
-        json: validateInput(EndpointUpdateSchema, body),
-        schema: AcknowledgementSchema,
-      }),
-    delete: async (endpointId, options) =>
-      await send<Acknowledgement>(request, "endpoints.delete", {
-        ...options,
-        params: idParam("endpoint_id", endpointId),
-        schema: AcknowledgementSchema,
-      }),
+    get: crud.get("endpoints.get", EndpointSchema),
+    create: crud.create("endpoints.create", EndpointCreateSchema, EndpointCreatedSchema),
+    update: crud.update("endpoints.update", EndpointUpdateSchema, AcknowledgementSchema),
+    delete: crud.delete("endpoints.delete"),
   };
 }

@@ -14,19 +14,17 @@
 import * as v from "valibot";
 import type { CallOptions } from "../options.ts";
 import { type ListOptions, type Page, trunkOffset } from "../pagination.ts";
-import { validateInput } from "../validation.ts";
-import { IpAclAddressSchema, safeText } from "../validators.ts";
+import { IpAclAddressSchema } from "../validators.ts";
 import {
   type Acknowledgement,
-  AcknowledgementSchema,
-  idParam,
+  crudMethods,
   listing,
   maybe,
+  NameSchema,
   type ObjectList,
   objectList,
   type OffsetFilters,
   OffsetFiltersSchema,
-  send,
 } from "./_shared.ts";
 import type { RequestFn } from "./request_fn.ts";
 
@@ -83,8 +81,6 @@ export interface IpAclCreate {
   [key: string]: unknown;
 }
 
-const name = v.pipe(safeText(255), v.nonEmpty("must not be empty"));
-
 /**
  * Schema of {@link IpAclCreate}.
  *
@@ -96,7 +92,7 @@ const name = v.pipe(safeText(255), v.nonEmpty("must not be empty"));
  * ```
  */
 export const IpAclCreateSchema: v.GenericSchema<IpAclCreate> = v.looseObject({
-  name,
+  name: NameSchema,
   ip_address: IpAclAddressSchema,
 });
 
@@ -119,7 +115,7 @@ export interface IpAclUpdate {
  * ```
  */
 export const IpAclUpdateSchema: v.GenericSchema<IpAclUpdate> = v.looseObject({
-  name: v.optional(name),
+  name: v.optional(NameSchema),
   ip_address: v.optional(IpAclAddressSchema),
   enabled: v.optional(v.boolean()),
 });
@@ -175,6 +171,7 @@ export interface IpAclsResource {
 
 /** Binds the IP ACL resource to a client's `request`. */
 export function ipAclsResource(request: RequestFn): IpAclsResource {
+  const crud = crudMethods(request, "ip_acl_id");
   return {
     ...listing<IpAcl, ObjectList<IpAcl>, OffsetFilters>(request, {
       route: "ipAcls.list",
@@ -182,24 +179,8 @@ export function ipAclsResource(request: RequestFn): IpAclsResource {
       filters: OffsetFiltersSchema,
       schema: IpAclListSchema,
     }),
-    create: async (body, options) =>
-      await send<IpAcl>(request, "ipAcls.create", {
-        ...options,
-        json: validateInput(IpAclCreateSchema, body),
-        schema: IpAclSchema,
-      }),
-    update: async (ipAclId, body, options) =>
-      await send<IpAcl>(request, "ipAcls.update", {
-        ...options,
-        params: idParam("ip_acl_id", ipAclId),
-        json: validateInput(IpAclUpdateSchema, body),
-        schema: IpAclSchema,
-      }),
-    delete: async (ipAclId, options) =>
-      await send<Acknowledgement>(request, "ipAcls.delete", {
-        ...options,
-        params: idParam("ip_acl_id", ipAclId),
-        schema: AcknowledgementSchema,
-      }),
+    create: crud.create("ipAcls.create", IpAclCreateSchema, IpAclSchema),
+    update: crud.update("ipAcls.update", IpAclUpdateSchema, IpAclSchema),
+    delete: crud.delete("ipAcls.delete"),
   };
 }

@@ -26,9 +26,11 @@ import {
   AmountSchema,
   listing,
   maybe,
+  NumberPartSchema,
   PageNumberSchema,
   send,
   toSearchParams,
+  UuidSchema,
 } from "./_shared.ts";
 import type { RequestFn } from "./request_fn.ts";
 
@@ -106,12 +108,6 @@ export const PhoneNumberListSchema: v.GenericSchema<unknown, PhoneNumberList> = 
   total: maybe(v.number()),
 });
 
-// Digits with an optional leading "+": a whole number or a part of one.
-const digits = v.pipe(
-  v.string(),
-  v.regex(/^\+?\d{1,15}$/, "must be digits, optionally after a leading +"),
-);
-
 /** Filters of `numbers.list`. */
 export interface NumberFilters {
   page?: number | undefined;
@@ -136,7 +132,7 @@ export interface NumberFilters {
 export const NumberFiltersSchema: v.GenericSchema<NumberFilters> = v.looseObject({
   page: v.optional(PageNumberSchema),
   per_page: v.optional(perPage(100)),
-  search: v.optional(digits),
+  search: v.optional(NumberPartSchema),
   include_subaccounts: v.optional(v.boolean()),
 });
 
@@ -166,8 +162,8 @@ export interface InventoryFilters {
  */
 export const InventoryFiltersSchema: v.GenericSchema<InventoryFilters> = v.looseObject({
   country: v.optional(v.pipe(v.string(), v.regex(/^[A-Z]{2}$/, "must be an ISO country code"))),
-  search: v.optional(digits),
-  exclude: v.optional(v.union([digits, v.array(digits)])),
+  search: v.optional(NumberPartSchema),
+  exclude: v.optional(v.union([NumberPartSchema, v.array(NumberPartSchema)])),
   page: v.optional(PageNumberSchema),
   per_page: v.optional(perPage(100)),
 });
@@ -314,11 +310,6 @@ export const NumberHealthSchema: v.GenericSchema<unknown, NumberHealth> = v.loos
   summary: maybe(v.looseObject({})),
   snapshots: maybe(v.array(v.looseObject({}))),
 });
-
-const uuid = v.pipe(
-  v.string(),
-  v.regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "must be a UUID"),
-);
 
 /** `client.numbers`. */
 export interface NumbersResource {
@@ -513,7 +504,7 @@ export function numbersResource(request: RequestFn): NumbersResource {
       await send<Acknowledgement>(request, "numbers.assignToTrunk", {
         ...options,
         params: number(e164),
-        json: validateInput(v.looseObject({ trunk_group_id: uuid }), body),
+        json: validateInput(v.looseObject({ trunk_group_id: UuidSchema }), body),
         schema: AcknowledgementSchema,
       }),
     unassignFromTrunk: async (e164, options) =>

@@ -18,20 +18,17 @@
 import * as v from "valibot";
 import type { CallOptions } from "../options.ts";
 import { type ListOptions, type Page, trunkOffset } from "../pagination.ts";
-import { validateInput } from "../validation.ts";
-import { safeText } from "../validators.ts";
 import {
   type Acknowledgement,
-  AcknowledgementSchema,
   CountSchema,
-  idParam,
+  crudMethods,
   listing,
   maybe,
+  NameSchema,
   type ObjectList,
   objectList,
   type OffsetFilters,
   OffsetFiltersSchema,
-  send,
 } from "./_shared.ts";
 import type { RequestFn } from "./request_fn.ts";
 
@@ -99,7 +96,6 @@ export interface OriginationUriCreate {
   [key: string]: unknown;
 }
 
-const name = v.pipe(safeText(255), v.nonEmpty("must not be empty"));
 const sipUri = v.pipe(
   v.string(),
   v.maxLength(500, "must be at most 500 characters"),
@@ -117,7 +113,7 @@ const sipUri = v.pipe(
  * ```
  */
 export const OriginationUriCreateSchema: v.GenericSchema<OriginationUriCreate> = v.looseObject({
-  name,
+  name: NameSchema,
   sip_uri: sipUri,
   priority: CountSchema,
   weight: v.optional(CountSchema),
@@ -144,7 +140,7 @@ export interface OriginationUriUpdate {
  * ```
  */
 export const OriginationUriUpdateSchema: v.GenericSchema<OriginationUriUpdate> = v.looseObject({
-  name: v.optional(name),
+  name: v.optional(NameSchema),
   sip_uri: v.optional(sipUri),
   priority: v.optional(CountSchema),
   weight: v.optional(CountSchema),
@@ -208,6 +204,7 @@ export interface OriginationUrisResource {
 
 /** Binds the origination-URI resource to a client's `request`. */
 export function originationUrisResource(request: RequestFn): OriginationUrisResource {
+  const crud = crudMethods(request, "uri_id");
   return {
     ...listing<OriginationUri, ObjectList<OriginationUri>, OffsetFilters>(request, {
       route: "originationUris.list",
@@ -215,24 +212,8 @@ export function originationUrisResource(request: RequestFn): OriginationUrisReso
       filters: OffsetFiltersSchema,
       schema: OriginationUriListSchema,
     }),
-    create: async (body, options) =>
-      await send<OriginationUri>(request, "originationUris.create", {
-        ...options,
-        json: validateInput(OriginationUriCreateSchema, body),
-        schema: OriginationUriSchema,
-      }),
-    update: async (uriId, body, options) =>
-      await send<OriginationUri>(request, "originationUris.update", {
-        ...options,
-        params: idParam("uri_id", uriId),
-        json: validateInput(OriginationUriUpdateSchema, body),
-        schema: OriginationUriSchema,
-      }),
-    delete: async (uriId, options) =>
-      await send<Acknowledgement>(request, "originationUris.delete", {
-        ...options,
-        params: idParam("uri_id", uriId),
-        schema: AcknowledgementSchema,
-      }),
+    create: crud.create("originationUris.create", OriginationUriCreateSchema, OriginationUriSchema),
+    update: crud.update("originationUris.update", OriginationUriUpdateSchema, OriginationUriSchema),
+    delete: crud.delete("originationUris.delete"),
   };
 }

@@ -12,7 +12,6 @@
 import * as v from "valibot";
 import type { CallOptions } from "../options.ts";
 import { type ListOptions, type Page, plivoOffset } from "../pagination.ts";
-import { validateInput } from "../validation.ts";
 import { E164Schema, EmailSchema, perPage, safeText } from "../validators.ts";
 import {
   type Acknowledgement,
@@ -20,12 +19,11 @@ import {
   type Amount,
   AmountSchema,
   CountSchema,
-  idParam,
+  crudMethods,
   listing,
   maybe,
   type ObjectList,
   objectList,
-  send,
 } from "./_shared.ts";
 import type { RequestFn } from "./request_fn.ts";
 
@@ -218,6 +216,7 @@ export interface RecordingsResource {
 
 /** Binds the recordings resource to a client's `request`. */
 export function recordingsResource(request: RequestFn): RecordingsResource {
+  const crud = crudMethods(request, "recording_id");
   return {
     ...listing<Recording, ObjectList<Recording>, RecordingFilters>(request, {
       route: "recordings.list",
@@ -225,23 +224,9 @@ export function recordingsResource(request: RequestFn): RecordingsResource {
       filters: RecordingFiltersSchema,
       schema: RecordingListSchema,
     }),
-    get: async (recordingId, options) =>
-      await send<Recording>(request, "recordings.get", {
-        ...options,
-        params: idParam("recording_id", recordingId),
-        schema: RecordingSchema,
-      }),
-    delete: async (recordingId, options) =>
-      await send<Acknowledgement>(request, "recordings.delete", {
-        ...options,
-        params: idParam("recording_id", recordingId),
-        schema: AcknowledgementSchema,
-      }),
-    export: async (body, options) =>
-      await send<Acknowledgement>(request, "recordings.export", {
-        ...options,
-        json: validateInput(RecordingExportSchema, body),
-        schema: AcknowledgementSchema,
-      }),
+    get: crud.get("recordings.get", RecordingSchema),
+    delete: crud.delete("recordings.delete"),
+    // A body-only POST, the shape of a create.
+    export: crud.create("recordings.export", RecordingExportSchema, AcknowledgementSchema),
   };
 }

@@ -19,16 +19,14 @@
 import * as v from "valibot";
 import type { CallOptions } from "../options.ts";
 import { type ListOptions, type Page, pageSize } from "../pagination.ts";
-import { validateInput } from "../validation.ts";
-import { EmailSchema, PasswordSchema, perPage, safeText } from "../validators.ts";
+import { EmailSchema, PasswordSchema, perPage } from "../validators.ts";
 import {
   type Acknowledgement,
-  AcknowledgementSchema,
-  idParam,
+  crudMethods,
   listing,
   maybe,
+  NameSchema,
   PageNumberSchema,
-  send,
 } from "./_shared.ts";
 import type { RequestFn } from "./request_fn.ts";
 
@@ -152,7 +150,7 @@ const kycMode = v.picklist(["personal_use", "customer_use"]);
  */
 export const SubAccountCreateSchema: v.GenericSchema<SubAccountCreate> = v.pipe(
   v.looseObject({
-    name: v.pipe(safeText(255), v.nonEmpty("must not be empty")),
+    name: NameSchema,
     email: v.optional(EmailSchema),
     password: v.optional(PasswordSchema),
     kyc_mode: v.optional(kycMode),
@@ -187,7 +185,7 @@ export interface SubAccountUpdate {
  * ```
  */
 export const SubAccountUpdateSchema: v.GenericSchema<SubAccountUpdate> = v.looseObject({
-  name: v.optional(v.pipe(safeText(255), v.nonEmpty("must not be empty"))),
+  name: v.optional(NameSchema),
   enabled: v.optional(v.boolean()),
   kyc_mode: v.optional(kycMode),
 });
@@ -284,6 +282,7 @@ export interface SubAccountsResource {
 
 /** Binds the sub-accounts resource to a client's `request`. */
 export function subAccountsResource(request: RequestFn): SubAccountsResource {
+  const crud = crudMethods(request, "sub_auth_id");
   return {
     ...listing<SubAccount, SubAccountList, SubAccountFilters>(request, {
       route: "subAccounts.list",
@@ -291,30 +290,9 @@ export function subAccountsResource(request: RequestFn): SubAccountsResource {
       filters: SubAccountFiltersSchema,
       schema: SubAccountListSchema,
     }),
-    get: async (subAuthId, options) =>
-      await send<SubAccount>(request, "subAccounts.get", {
-        ...options,
-        params: idParam("sub_auth_id", subAuthId),
-        schema: SubAccountSchema,
-      }),
-    create: async (body, options) =>
-      await send<SubAccountCreated>(request, "subAccounts.create", {
-        ...options,
-        json: validateInput(SubAccountCreateSchema, body),
-        schema: SubAccountCreatedSchema,
-      }),
-    update: async (subAuthId, body, options) =>
-      await send<SubAccount>(request, "subAccounts.update", {
-        ...options,
-        params: idParam("sub_auth_id", subAuthId),
-        json: validateInput(SubAccountUpdateSchema, body),
-        schema: SubAccountSchema,
-      }),
-    delete: async (subAuthId, options) =>
-      await send<Acknowledgement>(request, "subAccounts.delete", {
-        ...options,
-        params: idParam("sub_auth_id", subAuthId),
-        schema: AcknowledgementSchema,
-      }),
+    get: crud.get("subAccounts.get", SubAccountSchema),
+    create: crud.create("subAccounts.create", SubAccountCreateSchema, SubAccountCreatedSchema),
+    update: crud.update("subAccounts.update", SubAccountUpdateSchema, SubAccountSchema),
+    delete: crud.delete("subAccounts.delete"),
   };
 }

@@ -15,7 +15,6 @@
 import * as v from "valibot";
 import type { CallOptions } from "../options.ts";
 import { type ListOptions, type Page, trunkOffset } from "../pagination.ts";
-import { validateInput } from "../validation.ts";
 import {
   IpAclAddressSchema,
   PasswordSchema,
@@ -26,16 +25,15 @@ import {
 } from "../validators.ts";
 import {
   type Acknowledgement,
-  AcknowledgementSchema,
   CountSchema,
-  idParam,
+  crudMethods,
   listing,
   maybe,
   type ObjectList,
   objectList,
   type OffsetFilters,
   OffsetFiltersSchema,
-  send,
+  UuidSchema,
 } from "./_shared.ts";
 import type { RequestFn } from "./request_fn.ts";
 
@@ -155,10 +153,6 @@ export interface TrunkCreate extends TrunkFields {
   name: string;
 }
 
-const uuid = v.pipe(
-  v.string(),
-  v.regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "must be a UUID"),
-);
 const word = v.pipe(v.string(), v.regex(/^[A-Za-z_]+$/, "must be a single word"));
 
 const trunkFields = {
@@ -175,10 +169,10 @@ const trunkFields = {
   concurrent_calls_limit: v.optional(CountSchema),
   max_concurrent_calls: v.optional(CountSchema),
   cps_limit: v.optional(CountSchema),
-  credential_uuid: v.optional(uuid),
-  ipacl_uuid: v.optional(uuid),
-  primary_uri_uuid: v.optional(uuid),
-  fallback_uri_uuid: v.optional(uuid),
+  credential_uuid: v.optional(UuidSchema),
+  ipacl_uuid: v.optional(UuidSchema),
+  primary_uri_uuid: v.optional(UuidSchema),
+  fallback_uri_uuid: v.optional(UuidSchema),
   recording: v.optional(v.boolean()),
   enable_transcription: v.optional(v.boolean()),
   pii_redaction: v.optional(v.boolean()),
@@ -283,6 +277,7 @@ export interface TrunksResource {
 
 /** Binds the trunks resource to a client's `request`. */
 export function trunksResource(request: RequestFn): TrunksResource {
+  const crud = crudMethods(request, "trunk_id");
   return {
     ...listing<Trunk, ObjectList<Trunk>, OffsetFilters>(request, {
       route: "trunks.list",
@@ -290,30 +285,9 @@ export function trunksResource(request: RequestFn): TrunksResource {
       filters: OffsetFiltersSchema,
       schema: TrunkListSchema,
     }),
-    get: async (trunkId, options) =>
-      await send<Trunk>(request, "trunks.get", {
-        ...options,
-        params: idParam("trunk_id", trunkId),
-        schema: TrunkSchema,
-      }),
-    create: async (body, options) =>
-      await send<Trunk>(request, "trunks.create", {
-        ...options,
-        json: validateInput(TrunkCreateSchema, body),
-        schema: TrunkSchema,
-      }),
-    update: async (trunkId, body, options) =>
-      await send<Trunk>(request, "trunks.update", {
-        ...options,
-        params: idParam("trunk_id", trunkId),
-        json: validateInput(TrunkUpdateSchema, body),
-        schema: TrunkSchema,
-      }),
-    delete: async (trunkId, options) =>
-      await send<Acknowledgement>(request, "trunks.delete", {
-        ...options,
-        params: idParam("trunk_id", trunkId),
-        schema: AcknowledgementSchema,
-      }),
+    get: crud.get("trunks.get", TrunkSchema),
+    create: crud.create("trunks.create", TrunkCreateSchema, TrunkSchema),
+    update: crud.update("trunks.update", TrunkUpdateSchema, TrunkSchema),
+    delete: crud.delete("trunks.delete"),
   };
 }
