@@ -12,11 +12,14 @@ import type { RouteContext } from "./api/context.ts";
 import { vobizError, withHeaders } from "./http.ts";
 import { serve } from "./listen.ts";
 import { settleCalls } from "./api/calls.ts";
-import { matchRoute } from "./routes.ts";
+import { matchRoute, type Route } from "./routes.ts";
+import type { BearerCheck, MockTokenPair } from "./tokens.ts";
+import { bearerOf, checkBearer, issueTokenPair } from "./tokens.ts";
 import type { MockConfig, MockEffects, MockState } from "./state.ts";
 import { createState, defaultInventory } from "./state.ts";
 
 export type { MockEffects } from "./state.ts";
+export type { MockTokenPair } from "./tokens.ts";
 
 /**
  * Options of {@linkcode createMockVobiz}.
@@ -66,7 +69,11 @@ export interface MockVobizOptions {
   recordingCount?: number;
   /** Conference rooms in progress at the start (rooms are made by XML, not the API); default none. */
   conferences?: Array<{ name: string; members?: number }>;
-  /** The clock (ms since epoch); default `Date.now`. */
+  /** Lifetime of a Bearer access token, ms; default 30 minutes (`expires_in: 1800`). */
+  accessTokenTtlMs?: number;
+  /** Lifetime of a refresh token, ms; default 7 days. A refresh does not extend it. */
+  refreshTokenTtlMs?: number;
+  /** The clock (ms since epoch); default `Date.now`. Token expiry is judged on it too. */
   now?: () => number;
   /** Used for latency and slow-body faults; default `setTimeout`-based. */
   sleep?: (ms: number) => Promise<void>;
@@ -103,6 +110,13 @@ export interface MockVobiz {
   readonly effects: MockEffects;
   /** Current balance in a currency (default `"INR"`). */
   balance(currency?: string): number;
+  /**
+   * Issues a Bearer token pair for an account (default the main one), as a login would: the
+   * access token works on the capacity endpoints (`channel-pricing-preview`,
+   * `channel-subscriptions`) and the refresh token on `POST /auth/refresh`. Throws for an unknown
+   * account.
+   */
+  issueTokens(authId?: string): MockTokenPair;
   /** Clears `received`, `effects`, faults and state back to the options. */
   reset(): void;
 }
@@ -152,7 +166,7 @@ export interface ReceivedRequest {
   body: string;
   /** `now()` when it arrived. */
   at: number;
-  /** Whether its `X-Auth-ID`/`X-Auth-Token` pair is a valid one. */
+  /** Whether it carried a valid `X-Auth-ID`/`X-Auth-Token` pair or a live Bearer token. */
   authorized: boolean;
 }
 
@@ -202,6 +216,8 @@ export function createMockVobiz(options: MockVobizOptions = {}): MockVobiz {
       name,
       members: members ?? 2,
     })),
+    accessTokenTtlMs: options.accessTokenTtlMs ?? 1_800_000,
+    refreshTokenTtlMs: options.refreshTokenTtlMs ?? 7 * 86_400_000,
     now: options.now ?? Date.now,
   };
   const credentials = new Map<string, string>([
@@ -215,6 +231,7 @@ export function createMockVobiz(options: MockVobizOptions = {}): MockVobiz {
     trunksCreated: [],
     trunksDeleted: [],
     debits: [],
+    refreshes: [],
   };
   const faults: ActiveFault[] = [];
   let state: MockState = createState(config, effects);
@@ -226,6 +243,38 @@ export function createMockVobiz(options: MockVobizOptions = {}): MockVobiz {
     if (id === null || token === null) return undefined;
     // Tokens set at run time (rotation, new sub-accounts) replace the configured ones.
     return (state.tokens.get(id) ?? credentials.get(id)) === token ? id : undefined;
+  }
+
+  /**
+   * Who makes a request on a route, or why it is refused (401). On `"bearer"` routes a Bearer
+   * access token, when sent, decides alone: an expired one is `TOKEN_EXPIRED` even next to a valid
+   * header pair (clients such as the generated SDKs send both).
+   */
+  function authenticate(
+    kind: Route["auth"],
+    headers: Headers,
+    now: number,
+  ): BearerCheck {
+    const bearer = bearerOf(headers);
+    if (kind === "refresh") {
+      if (bearer !== undefined) return checkBearer(state, bearer, "refresh", now);
+      const message = "Send the refresh token as Authorization: Bearer <refresh_token>";
+      return { code: "INVALID_CREDENTIALS", message };
+    }
+    if (kind === "bearer" && bearer !== undefined) return checkBearer(state, bearer, "access", now);
+    const authId = accountOf(headers);
+    if (authId !== undefined) return { authId };
+    return { code: "INVALID_CREDENTIALS", message: "Missing or invalid X-Auth-ID / X-Auth-Token" };
+  }
+
+  /** Whether the request carries credentials that work somewhere (for `received`). */
+  function authorized(headers: Headers, now: number): boolean {
+    if (accountOf(headers) !== undefined) return true;
+    const bearer = bearerOf(headers);
+    if (bearer === undefined) return false;
+    return ["access", "refresh"].some((kind) =>
+      "authId" in checkBearer(state, bearer, kind as "access" | "refresh", now)
+    );
   }
 
   /** Waits `ms` (through the injected `sleep` if any), rejecting early if `signal` aborts. */
@@ -262,14 +311,9 @@ export function createMockVobiz(options: MockVobizOptions = {}): MockVobiz {
       const allow = { allow: match.allow.join(", ") };
       return vobizError("plivo", { status: 405, code: "METHOD_NOT_ALLOWED", message }, now, allow);
     }
-    const authId = accountOf(headers);
-    if (authId === undefined) {
-      return vobizError("envelope", {
-        status: 401,
-        code: "INVALID_CREDENTIALS",
-        message: "Missing or invalid X-Auth-ID / X-Auth-Token",
-      }, now);
-    }
+    const auth = authenticate(match.route.auth, headers, now);
+    if (!("authId" in auth)) return vobizError("envelope", { status: 401, ...auth }, now);
+    const authId = auth.authId;
     const params: Record<string, string> = {};
     for (const [name, raw] of Object.entries(match.params)) {
       try {
@@ -316,7 +360,7 @@ export function createMockVobiz(options: MockVobizOptions = {}): MockVobiz {
       headers: recordHeaders(request.headers),
       body: "",
       at: now,
-      authorized: accountOf(request.headers) !== undefined,
+      authorized: authorized(request.headers, now),
     };
     received.push(record); // before any await, so `received` keeps arrival order
     const apiPath = url.pathname.startsWith(`${API_PREFIX}/`)
@@ -402,6 +446,12 @@ export function createMockVobiz(options: MockVobizOptions = {}): MockVobiz {
     balance(currency = "INR"): number {
       settleCalls(state, config, config.now());
       return state.balances.get(currency.toUpperCase()) ?? 0;
+    },
+    issueTokens(authId = config.authId): MockTokenPair {
+      if (!credentials.has(authId) && !state.subAccounts.has(authId)) {
+        throw new Error(`createMockVobiz: no account ${authId}`);
+      }
+      return issueTokenPair(state, config, authId, config.now());
     },
     reset(): void {
       received.length = 0;

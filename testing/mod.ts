@@ -9,6 +9,9 @@
  * - `mock.fault(spec)` scripts failures: error statuses (in the four Vobiz error shapes) with or
  *   without `Retry-After`, latency, slow bodies, connections dropped before or after the side
  *   effect, malformed JSON.
+ * - `mock.issueTokens()` hands out a Bearer token pair (30-minute access, 7-day refresh tokens on
+ *   the mock's clock), accepted on the capacity endpoints and renewed by `POST /auth/refresh`;
+ *   expired tokens answer 401 `TOKEN_EXPIRED`.
  * - `mock.received` and `mock.effects` show what the mock got and what it actually did, so a test
  *   can assert that a paid write (number purchase, call) happened exactly once.
  *
@@ -37,6 +40,7 @@ export { createMockVobiz } from "./mock_vobiz.ts";
 export type {
   MockEffects,
   MockServer,
+  MockTokenPair,
   MockVobiz,
   MockVobizOptions,
   ReceivedRequest,

@@ -11,6 +11,7 @@ import {
   getBalance,
   listTransactions,
   previewCapacity,
+  refreshTokens,
   rotateAuthToken,
   subscribeCapacity,
 } from "./api/account.ts";
@@ -111,6 +112,12 @@ export interface Route {
   path: string;
   /** The handler. */
   handle: Handler;
+  /**
+   * How the caller proves who it is: by default the `X-Auth-ID`/`X-Auth-Token` pair; `"bearer"`:
+   * a Bearer access token when one is sent (it then decides alone), else the pair; `"refresh"`:
+   * only a Bearer refresh token.
+   */
+  auth?: "bearer" | "refresh";
 }
 
 /**
@@ -125,6 +132,7 @@ export interface Route {
 export const ROUTES: readonly Route[] = [
   { method: "GET", path: "/auth/me", handle: getAccount },
   { method: "POST", path: "/auth-token/rotate", handle: rotateAuthToken },
+  { method: "POST", path: "/auth/refresh", handle: refreshTokens, auth: "refresh" },
   { method: "GET", path: "/Account/{auth_id}/balance/{currency}", handle: getBalance },
   { method: "GET", path: "/Account/{auth_id}/transactions", handle: listTransactions },
   { method: "GET", path: "/Account/{auth_id}/concurrency", handle: getConcurrency },
@@ -132,8 +140,14 @@ export const ROUTES: readonly Route[] = [
     method: "GET",
     path: "/accounts/{auth_id}/channel-pricing-preview",
     handle: previewCapacity,
+    auth: "bearer",
   },
-  { method: "POST", path: "/accounts/{auth_id}/channel-subscriptions", handle: subscribeCapacity },
+  {
+    method: "POST",
+    path: "/accounts/{auth_id}/channel-subscriptions",
+    handle: subscribeCapacity,
+    auth: "bearer",
+  },
 
   { method: "GET", path: "/accounts/{auth_id}/sub-accounts/", handle: listSubAccounts },
   { method: "POST", path: "/accounts/{auth_id}/sub-accounts/", handle: createSubAccount },

@@ -5,6 +5,8 @@
  * @module
  */
 
+import type { BearerToken } from "./tokens.ts";
+
 /** A JSON object as the API sends it. */
 export type JsonObject = Record<string, unknown>;
 
@@ -29,6 +31,8 @@ export interface MockEffects {
   trunksDeleted: string[];
   /** Money taken from the balance. */
   debits: Array<{ amount: number; reason: string; at: number }>;
+  /** Successful `POST /auth/refresh` calls: the account and when. */
+  refreshes: Array<{ authId: string; at: number }>;
 }
 
 /** Options after defaults are applied. */
@@ -69,6 +73,10 @@ export interface MockConfig {
   recordingCount: number;
   /** Conference rooms in progress at the start, with their member counts. */
   conferences: Array<{ name: string; members: number }>;
+  /** Lifetime of a Bearer access token, ms. */
+  accessTokenTtlMs: number;
+  /** Lifetime of a refresh token, ms (a refresh does not extend it). */
+  refreshTokenTtlMs: number;
   /** The clock. */
   now: () => number;
 }
@@ -107,6 +115,8 @@ export interface MockState {
   transactions: JsonObject[];
   /** Auth tokens set at run time (rotation, new sub-accounts), by Auth ID; they win. */
   tokens: Map<string, string>;
+  /** Bearer access and refresh tokens issued, by token. */
+  bearerTokens: Map<string, BearerToken>;
   /** Sub-accounts by `auth_id` (each has `parent_auth_id`). */
   subAccounts: Map<string, JsonObject>;
   /** SIP credentials by `id`. */
@@ -140,7 +150,7 @@ export interface MockState {
  * ```ts
  * import { createState, type MockConfig } from "./state.ts";
  * declare const config: MockConfig;
- * const state = createState(config, { purchases: [], calls: [], trunksCreated: [], trunksDeleted: [], debits: [] });
+ * const state = createState(config, { purchases: [], calls: [], trunksCreated: [], trunksDeleted: [], debits: [], refreshes: [] });
  * ```
  */
 export function createState(config: MockConfig, effects: MockEffects): MockState {
@@ -149,6 +159,7 @@ export function createState(config: MockConfig, effects: MockEffects): MockState
   effects.trunksCreated.length = 0;
   effects.trunksDeleted.length = 0;
   effects.debits.length = 0;
+  effects.refreshes.length = 0;
   const createdAt = new Date(config.now()).toISOString();
   const inventory = new Map<string, JsonObject>();
   config.inventory.forEach((e164, index) => {
@@ -164,6 +175,7 @@ export function createState(config: MockConfig, effects: MockEffects): MockState
     callStarts: new Map(),
     transactions: [],
     tokens: new Map(),
+    bearerTokens: new Map(),
     subAccounts: new Map(),
     sipCredentials: new Map(),
     ipAcls: new Map(),

@@ -1,10 +1,12 @@
 /**
- * Mock routes: account (`/auth/me`), balance and transactions.
+ * Mock routes: account (`/auth/me`), token refresh and rotation, balance, transactions and
+ * capacity.
  *
  * @module
  */
 
 import { json, validationError, vobizError } from "../http.ts";
+import { bearerOf, refreshTokenPair } from "../tokens.ts";
 import {
   debit,
   field,
@@ -211,4 +213,13 @@ export const rotateAuthToken: Handler = (ctx) => {
   const token = `rotated-${crypto.randomUUID()}`;
   ctx.state.tokens.set(ctx.authId, token);
   return json(200, { auth_id: ctx.authId, auth_token: token, message: "Auth token rotated" });
+};
+
+/**
+ * `POST /auth/refresh` with `Authorization: Bearer <refresh_token>` (checked before this runs): a
+ * new `{ access_token, refresh_token, token_type, expires_in }` pair.
+ */
+export const refreshTokens: Handler = (ctx) => {
+  const token = bearerOf(ctx.headers) ?? "";
+  return json(200, refreshTokenPair(ctx.state, ctx.config, token, ctx.now));
 };

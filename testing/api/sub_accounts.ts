@@ -1,12 +1,13 @@
 /**
  * Mock routes: sub-accounts (`/accounts/{auth_id}/sub-accounts/`, style E lists). A created
- * sub-account's credentials work at once (they share the main balance).
+ * sub-account's credentials and Bearer tokens work at once (they share the main balance).
  *
  * @module
  */
 
 import { json, validationError, vobizError } from "../http.ts";
 import type { JsonObject } from "../state.ts";
+import { issueTokenPair } from "../tokens.ts";
 import {
   checkRange,
   field,
@@ -88,12 +89,7 @@ export const createSubAccount: Handler = (ctx) => {
     message: "Sub-account created",
     sub_account: sub,
     auth_credentials: { auth_id: authId, auth_token: token },
-    tokens: {
-      access_token: `mock-access-${crypto.randomUUID()}`,
-      refresh_token: `mock-refresh-${crypto.randomUUID()}`,
-      token_type: "bearer",
-      expires_in: 1800,
-    },
+    tokens: issueTokenPair(ctx.state, ctx.config, authId, ctx.now),
   });
 };
 
@@ -128,13 +124,17 @@ export const updateSubAccount: Handler = (ctx) => {
 };
 
 /**
- * `DELETE /accounts/{auth_id}/sub-accounts/{sub_auth_id}`: `{ message }`; its credentials stop.
+ * `DELETE /accounts/{auth_id}/sub-accounts/{sub_auth_id}`: `{ message }`; its credentials and
+ * Bearer tokens stop.
  */
 export const deleteSubAccount: Handler = (ctx) => {
   const sub = findSubAccount(ctx);
   if (sub instanceof Response) return sub;
   ctx.state.subAccounts.delete(String(sub.auth_id));
   ctx.state.tokens.set(String(sub.auth_id), `deleted-${crypto.randomUUID()}`);
+  for (const [token, { authId }] of ctx.state.bearerTokens) {
+    if (authId === sub.auth_id) ctx.state.bearerTokens.delete(token);
+  }
   return json(200, { message: `Sub-account ${String(sub.auth_id)} deleted` });
 };
 
