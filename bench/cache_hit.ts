@@ -1,91 +1,47 @@
-// What a cache hit costs next to a loopback round trip: wall time per `balance.get()` through the
-// client, one call at a time, for a loopback GET (no cache), a hit in the in-memory store, and a
-// hit in Redis through unstorage (when redis-server, unstorage and ioredis are installed). Ratios
-// come from one run, with interleaved rounds so that machine noise hits every path alike.
+// What a cache hit costs, as a ratio to a loopback round trip: the core with the cache plugin
+// answering from its store, against the same call going to bench/server.mjs, one at a time.
+// Runs unchanged on Node, Deno and Bun.
 //
-//   node bench/cache_hit.ts [calls=3000]
-import { spawn } from "node:child_process";
-import { once } from "node:events";
-import { createInterface } from "node:readline";
-import { createClient, type KeyValueStore, type VobizPlugin } from "../mod.ts";
+//   node bench/cache_hit.ts http://127.0.0.1:PORT [requests=5000]
+import { createClient } from "../mod.ts";
 import { cache } from "../plugins/cache.ts";
-import { findRedisServer, startRedis } from "../scripts/redis.mjs";
+import { fmt, measure, type Measured, median, runtimeVersion } from "./clients.ts";
 
-const calls = Number(process.argv[2] ?? "3000");
-const server = spawn(process.execPath, [new URL("./server.mjs", import.meta.url).pathname], {
-  stdio: ["ignore", "pipe", "inherit"],
-});
-const [url] = await once(createInterface({ input: server.stdout! }), "line") as [string];
-
-const cleanups: (() => Promise<void>)[] = [];
-const client = (plugins: VobizPlugin[]) =>
-  createClient({
-    authId: "MA_BENCH",
-    authToken: "bench-token",
-    baseUrl: `${url}/api/v1`,
-    allowInsecureLoopback: true,
-    plugins,
-  });
-const cached = (store?: KeyValueStore) =>
-  client([
-    cache({
-      ttl: { "/Account/{auth_id}/balance/{currency}": 3_600_000 },
-      ...(store ? { store } : {}),
-    }),
-  ]);
-
-const paths: Record<string, ReturnType<typeof client>> = {
-  "loopback round trip (no cache)": client([]),
-  "cache hit, in memory": cached(),
+const [url = "", total = "5000"] = process.argv.slice(2);
+const requests = Number(total);
+const options = {
+  authId: "MA_BENCH",
+  authToken: "bench-token",
+  baseUrl: `${url}/api/v1`,
+  allowInsecureLoopback: true,
 };
+const network = createClient(options);
+const cached = createClient({ ...options, plugins: [cache()] });
 
-try {
-  if (findRedisServer() === undefined) throw new Error("redis-server is not installed");
-  const { createStorage } = await import("unstorage");
-  const { default: redisDriver } = await import("unstorage/drivers/redis");
-  const redis = await startRedis();
-  const storage = createStorage({ driver: redisDriver({ url: redis.url }) });
-  cleanups.push(async () => {
-    await storage.dispose();
-    await redis.stop();
-  });
-  paths["cache hit, Redis (unstorage)"] = cached(storage);
-} catch (error) {
-  console.log(`(Redis skipped: ${(error as Error).message})`);
-}
-
-async function run(vobiz: ReturnType<typeof client>, count: number): Promise<number> {
-  const start = performance.now();
-  for (let i = 0; i < count; i++) await vobiz.balance.get();
-  return ((performance.now() - start) * 1000) / count; // µs per call
-}
-
-try {
-  for (const vobiz of Object.values(paths)) await run(vobiz, Math.ceil(calls / 5)); // warm-up
-  const results: Record<string, number[]> = {};
-  for (let round = 0; round < 3; round++) {
-    for (const [name, vobiz] of Object.entries(paths)) {
-      (results[name] ??= []).push(await run(vobiz, calls));
-    }
+const calls: Record<string, () => Promise<unknown>> = {
+  "loopback round trip (core, no plugins)": () => network.balance.get("INR"),
+  "cache hit (core + cache)": () => cached.balance.get("INR"),
+};
+for (const call of Object.values(calls)) await measure(call, 1000, 1); // warm-up; fills the cache
+const rounds: Record<string, Measured[]> = {};
+for (let round = 0; round < 3; round++) {
+  for (const [name, call] of Object.entries(calls)) {
+    (rounds[name] ??= []).push(await measure(call, requests, 1));
   }
-  const median = (values: number[]) => values.sort((a, b) => a - b)[1]!;
-  const trip = median(results["loopback round trip (no cache)"]!);
-  const g = globalThis as { Deno?: { version: { deno: string } }; Bun?: { version: string } };
-  const runtime = g.Deno
-    ? `deno ${g.Deno.version.deno}`
-    : g.Bun
-    ? `bun ${g.Bun.version}`
-    : `node ${process.version}`;
-  console.log(`\n${runtime}: ${calls} sequential balance.get() x 3 rounds (median)`);
-  console.log("| path | µs/call | calls/s | × loopback round trip |");
-  console.log("|---|---|---|---|");
-  for (const [name, rows] of Object.entries(results)) {
-    const us = median(rows);
-    console.log(
-      `| ${name} | ${us.toFixed(1)} | ${(1e6 / us).toFixed(0)} | ${(us / trip).toFixed(3)} |`,
-    );
-  }
-} finally {
-  for (const cleanup of cleanups) await cleanup();
-  server.kill("SIGTERM");
 }
+const [trip, hit] = Object.values(rounds).map(median) as [Measured, Measured];
+console.log(`\n### Cache hit vs loopback round trip: ${runtimeVersion}, concurrency 1\n`);
+console.log("| call | p50 µs | p99 µs | CPU µs/call | calls/s |");
+console.log("|---|---|---|---|---|");
+for (const [name, row] of Object.entries(rounds).map(([n, r]) => [n, median(r)] as const)) {
+  console.log(
+    `| ${name} | ${fmt(row.p50 * 1000)} | ${fmt(row.p99 * 1000)} | ${fmt(row.cpuUs)} | ${
+      fmt(row.rps, 0)
+    } |`,
+  );
+}
+console.log(
+  `\nA cache hit takes ${fmt(hit.p50 / trip.p50, 2)}× the latency (p50) and ${
+    fmt(hit.cpuUs / trip.cpuUs, 2)
+  }× the client CPU of a loopback round trip.`,
+);

@@ -1,73 +1,82 @@
 // Client overhead against a loopback server (bench/server.mjs in another process): client CPU time
-// per request and requests per second for raw fetch, bare ky, ofetch and the vobiz-kit core (no
-// plugins), side by side in one run, as ratios to raw fetch. Runs unchanged on Node, Deno and Bun.
+// per request and requests per second for raw fetch, bare ky, ofetch, the vobiz-kit core (no
+// plugins) and the core with every plugin enabled (cache on its miss path), side by side in one
+// run, as ratios to raw fetch and to bare ky. Runs unchanged on Node, Deno and Bun.
 //
-//   node bench/overhead.ts http://127.0.0.1:PORT [requests=20000] [concurrency=32]
+//   node bench/overhead.ts http://127.0.0.1:PORT [requests=8000] [concurrency=32] [rounds=5]
 import ky from "ky";
 import { ofetch } from "ofetch";
 import { createClient } from "../mod.ts";
+import {
+  everyPlugin,
+  fmt,
+  measure,
+  type Measured,
+  median,
+  missClock,
+  runtimeVersion,
+} from "./clients.ts";
 
-const [url = "", total = "20000", concurrencyArg = "32"] = process.argv.slice(2);
-if (!url) throw new Error("usage: overhead.ts <server url> [requests] [concurrency]");
+const [url = "", total = "8000", concurrencyArg = "32", roundsArg = "5"] = process.argv.slice(2);
+if (!url) throw new Error("usage: overhead.ts <server url> [requests] [concurrency] [rounds]");
 const requests = Number(total);
 const concurrency = Number(concurrencyArg);
 const path = "/api/v1/Account/MA_BENCH/balance/INR";
+const credentials = { authId: "MA_BENCH", authToken: "bench-token" };
+const headers = { "x-auth-id": "MA_BENCH", "x-auth-token": "bench-token" };
 
+// Each with its defaults, except that none retries (the core does not without the retry plugin).
 const kyClient = ky.create({ retry: 0, timeout: 30_000 });
-const vobiz = createClient({
-  authId: "MA_BENCH",
-  authToken: "bench-token",
+const core = createClient({
+  ...credentials,
   baseUrl: `${url}/api/v1`,
   allowInsecureLoopback: true,
 });
-const headers = { "x-auth-id": "MA_BENCH", "x-auth-token": "bench-token" };
+const all = createClient({
+  ...credentials,
+  baseUrl: `${url}/api/v1`,
+  allowInsecureLoopback: true,
+  plugins: everyPlugin(),
+  clock: missClock(),
+});
 
 const clients: Record<string, () => Promise<unknown>> = {
   "raw fetch": async () => (await fetch(url + path, { headers })).json(),
   "bare ky": () => kyClient.get(url + path, { headers }).json(),
   "ofetch": () => ofetch(url + path, { headers, retry: 0 }),
-  "vobiz-kit core": () => vobiz.balance.get("INR"),
+  "vobiz-kit core": () => core.balance.get("INR"),
+  "every plugin (cache miss)": () => all.balance.get("INR"),
 };
 
-async function run(call: () => Promise<unknown>, count: number) {
-  let next = 0;
-  const worker = async () => {
-    while (next++ < count) await call();
-  };
-  const cpu = process.cpuUsage();
-  const start = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  const wall = performance.now() - start;
-  const used = process.cpuUsage(cpu);
-  return { cpuUsPerRequest: (used.user + used.system) / count, rps: count / (wall / 1000) };
-}
-
-const g = globalThis as { Deno?: { version: { deno: string } }; Bun?: { version: string } };
-const runtime = g.Deno
-  ? `deno ${g.Deno.version.deno}`
-  : g.Bun
-  ? `bun ${g.Bun.version}`
-  : `node ${process.version}`;
-const results: Record<string, { cpuUsPerRequest: number; rps: number }[]> = {};
-for (const name of Object.keys(clients)) await run(clients[name]!, 2000); // warm-up
-for (let round = 0; round < 3; round++) {
+const results: Record<string, Measured[]> = {};
+for (const call of Object.values(clients)) await measure(call, 2000, concurrency); // warm-up
+for (let round = 0; round < Number(roundsArg); round++) {
   // interleaved rounds, so that machine noise hits every client alike
   for (const [name, call] of Object.entries(clients)) {
-    (results[name] ??= []).push(await run(call, requests));
+    (results[name] ??= []).push(await measure(call, requests, concurrency));
   }
 }
-const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-const rawCpu = median(results["raw fetch"]!.map((r) => r.cpuUsPerRequest));
-const kyCpu = median(results["bare ky"]!.map((r) => r.cpuUsPerRequest));
-console.log(`\n${runtime}: ${requests} GETs x 3 rounds, concurrency ${concurrency}`);
-console.log("| client | CPU µs/req | × raw fetch | × bare ky | req/s |");
-console.log("|---|---|---|---|---|");
-for (const [name, rows] of Object.entries(results)) {
-  const cpu = median(rows.map((r) => r.cpuUsPerRequest));
-  const rps = median(rows.map((r) => r.rps));
+const rows = Object.fromEntries(Object.entries(results).map(([name, r]) => [name, median(r)]));
+const raw = rows["raw fetch"]!.cpuUs;
+const bare = rows["bare ky"]!.cpuUs;
+const target: Record<string, number> = {
+  "vobiz-kit core": 1.05,
+  "every plugin (cache miss)": 1.15,
+};
+console.log(
+  `\n### Overhead: ${runtimeVersion}, ${requests} GETs × ${roundsArg} rounds (medians), concurrency ${concurrency}\n`,
+);
+console.log(
+  "| client | CPU µs/req | × raw fetch | × bare ky | target × ky | req/s | p50 ms | p99 ms |",
+);
+console.log("|---|---|---|---|---|---|---|---|");
+for (const [name, row] of Object.entries(rows)) {
+  const ratio = row.cpuUs / bare;
+  const goal = target[name];
+  const verdict = goal === undefined ? "" : `≤ ${goal} ${ratio <= goal ? "met" : "**missed**"}`;
   console.log(
-    `| ${name} | ${cpu.toFixed(1)} | ${(cpu / rawCpu).toFixed(2)} | ${(cpu / kyCpu).toFixed(2)} | ${
-      rps.toFixed(0)
-    } |`,
+    `| ${name} | ${fmt(row.cpuUs)} | ${fmt(row.cpuUs / raw, 2)} | ${fmt(ratio, 2)} | ${verdict} | ${
+      fmt(row.rps, 0)
+    } | ${fmt(row.p50, 2)} | ${fmt(row.p99, 2)} |`,
   );
 }

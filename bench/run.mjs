@@ -1,22 +1,91 @@
-// `npm run bench`: starts the loopback server once, then runs each benchmark on Node, Deno and Bun.
+// `npm run bench`: every benchmark, on Node, Deno and Bun where it applies, printing Markdown tables
+// with ratios (bench/README.md records one run). Makes a self-signed certificate with openssl,
+// starts the loopback servers once (bench/server.mjs, its own process), and stops them at the end.
+//
+// Environment: BENCH_REQUESTS (overhead, per round; default 8000), BENCH_HEAP_CALLS (default
+// 1000000), BENCH_SCALE (connection benchmark request counts; default 1), BENCH_RUNTIMES (default
+// "node,deno,bun").
 import { execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdirSync } from "node:fs";
 import { once } from "node:events";
+import { cpus, totalmem } from "node:os";
 import { createInterface } from "node:readline";
 
-const requests = process.env.BENCH_REQUESTS ?? "20000";
-const server = spawn(process.execPath, ["bench/server.mjs"], {
+const requests = process.env.BENCH_REQUESTS ?? "8000";
+const heapCalls = process.env.BENCH_HEAP_CALLS ?? "1000000";
+const scale = process.env.BENCH_SCALE ?? "1";
+const runtimes = (process.env.BENCH_RUNTIMES ?? "node,deno,bun").split(",");
+const bin = (name) => existsSync(`node_modules/.bin/${name}`) ? `node_modules/.bin/${name}` : name;
+const node = process.execPath;
+const deno = bin("deno");
+const bun = bin("bun");
+
+// A throw-away certificate for 127.0.0.1, made fresh on every run.
+const tls = "bench/.tmp/tls";
+mkdirSync(tls, { recursive: true });
+execFileSync("openssl", [
+  "req",
+  "-x509",
+  "-newkey",
+  "ec",
+  "-pkeyopt",
+  "ec_paramgen_curve:prime256v1",
+  "-nodes",
+  "-keyout",
+  `${tls}/key.pem`,
+  "-out",
+  `${tls}/cert.pem`,
+  "-days",
+  "1",
+  "-subj",
+  "/CN=localhost",
+  "-addext",
+  "subjectAltName=IP:127.0.0.1,DNS:localhost",
+], { stdio: "ignore" });
+
+const version = (command, args) => execFileSync(command, args, { encoding: "utf8" }).trim();
+const started = performance.now();
+console.log("# vobiz-kit benchmarks\n");
+console.log(
+  `Machine: ${cpus().length} × ${cpus()[0]?.model ?? "CPU"}, ${
+    Math.round(totalmem() / 2 ** 30)
+  } GB RAM. Server and client in separate processes on 127.0.0.1; 80-byte JSON GET.`,
+);
+console.log(
+  `Versions: node ${process.version}, ${version(deno, ["--version"]).split("\n")[0]}, bun ${
+    version(bun, ["--version"])
+  }, ${version("openssl", ["version"])}.`,
+);
+
+const server = spawn(node, ["bench/server.mjs", `${tls}/cert.pem`, `${tls}/key.pem`], {
   stdio: ["ignore", "pipe", "inherit"],
 });
-const [url] = await once(createInterface({ input: server.stdout }), "line");
-const runtimes = [
-  ["node", ["bench/overhead.ts", url, requests]],
-  ["deno", ["run", "-A", "bench/overhead.ts", url, requests]],
-  ["bun", ["bench/overhead.ts", url, requests]],
-];
+const [line] = await once(createInterface({ input: server.stdout }), "line");
+const origins = JSON.parse(line);
+const run = (command, args) => execFileSync(command, args, { stdio: "inherit" });
+const script = (runtime, file, args) =>
+  runtime === "deno"
+    ? run(deno, ["run", "-A", file, ...args])
+    : run(runtime === "bun" ? bun : node, [file, ...args]);
+
 try {
-  for (const [command, args] of runtimes) {
-    execFileSync(command, args, { stdio: "inherit" });
+  console.log(
+    "\n## Overhead (client CPU per request; targets: core ≤ 1.05 × bare ky, every plugin ≤ 1.15 ×)",
+  );
+  for (const runtime of runtimes) {
+    script(runtime, "bench/overhead.ts", [origins.http, requests]);
   }
+  console.log("\n## Connection reuse");
+  for (const runtime of runtimes) {
+    script(runtime, "bench/connections.ts", [line, `${tls}/cert.pem`, scale]);
+  }
+  console.log("\n## Cache hit");
+  for (const runtime of runtimes) script(runtime, "bench/cache_hit.ts", [origins.http]);
+  console.log("\n## Memory");
+  run(node, ["--expose-gc", "bench/heap.ts", heapCalls]);
+  console.log("\n## Bundle size (the budgets of tests/size.node-test.ts)\n");
+  run(node, ["bench/size.ts"]);
 } finally {
   server.kill("SIGTERM");
 }
+console.log(`\n(all benchmarks: ${Math.round((performance.now() - started) / 1000)} s)`);

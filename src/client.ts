@@ -211,7 +211,7 @@ function createKy(core: Core, options: ClientOptions): KyInstance {
       await hooks.callHook("afterResponse", {
         context,
         request,
-        response,
+        response: shareBody(response),
         attempt: retryCount,
       });
     },
@@ -230,7 +230,7 @@ function createKy(core: Core, options: ClientOptions): KyInstance {
     ...(options.totalTimeout ? { totalTimeout: options.totalTimeout } : {}),
     ...(options.headers ? { headers: options.headers } : {}),
     // An empty body (204, or a 200 with nothing) is `undefined`, not a JSON syntax error.
-    parseJson: (text) => (text === "" ? undefined : JSON.parse(text)),
+    parseJson: parseBody,
   });
 }
 
@@ -267,6 +267,7 @@ function makeClient(core: Core, credentials: AccountCredentials): VobizClient {
     const { hooks } = core;
     try {
       options.signal?.throwIfAborted(); // an aborted call sends nothing, whatever the transport
+      const after = listening(hooks, "afterResponse");
       const kyOptions = kyOptionsFor(options, {
         method: upperMethod,
         headers: { ...options.headers, "x-auth-id": authId, "x-request-id": context.requestId },
@@ -274,8 +275,7 @@ function makeClient(core: Core, credentials: AccountCredentials): VobizClient {
         fetch: withToken(core.fetch, authToken) as NonNullable<KyOptions["fetch"]>,
       });
       const kyHooks = core.kyHooks[
-        (listening(hooks, "beforeRequest") ? 1 : 0) | (listening(hooks, "afterResponse") ? 2 : 0) |
-        (core.retries ? 4 : 0)
+        (listening(hooks, "beforeRequest") ? 1 : 0) | (after ? 2 : 0) | (core.retries ? 4 : 0)
       ];
       if (kyHooks !== undefined) kyOptions.hooks = kyHooks;
       const pending = core.ky(url, kyOptions);
@@ -325,6 +325,56 @@ function makeClient(core: Core, credentials: AccountCredentials): VobizClient {
     ...createResources((method, path, options) => request(method, path, options), core.clock),
   };
   return client;
+}
+
+const decoder = new TextDecoder();
+const parseBody = (text: string): unknown => (text === "" ? undefined : JSON.parse(text));
+
+// afterResponse handlers share one read of the copy ky made for the hook: its text(), json(),
+// arrayBuffer() and bytes() answer from that read, so a handler that reads the body leaves it
+// readable for the next one (bodyUsed stays false), and its clone() is a new response fed from that
+// read rather than a tee (~30 µs each on Node). Only `body`, the raw stream, is single-use.
+const reads = new WeakMap<Response, Promise<ArrayBuffer>>();
+
+function sharedRead(response: Response): Promise<ArrayBuffer> {
+  let read = reads.get(response);
+  if (read === undefined) reads.set(response, read = Response.prototype.arrayBuffer.call(response));
+  return read;
+}
+
+class SharedBodyResponse extends Response {
+  override arrayBuffer(): Promise<ArrayBuffer> {
+    return sharedRead(this);
+  }
+  override async bytes(): Promise<Uint8Array<ArrayBuffer>> {
+    return new Uint8Array(await sharedRead(this));
+  }
+  override async text(): Promise<string> {
+    return decoder.decode(await sharedRead(this));
+  }
+  override async json(): Promise<unknown> {
+    return parseBody(await this.text());
+  }
+  override get bodyUsed(): boolean {
+    return false;
+  }
+  override clone(): Response {
+    const read = sharedRead(this);
+    const body = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        controller.enqueue(new Uint8Array(await read));
+        controller.close();
+      },
+    });
+    const { status, statusText, headers } = this;
+    return new Response(body, { status, statusText, headers });
+  }
+}
+
+function shareBody(response: Response): Response {
+  return response.body === null
+    ? response
+    : Object.setPrototypeOf(response, SharedBodyResponse.prototype);
 }
 
 // Whether calling a bus hook can do anything: a handler for it, or a beforeEach/afterEach observer.

@@ -214,3 +214,24 @@ test(
     vobiz.close();
   },
 );
+
+test("afterResponse handlers share one read of the answer, in any order and any number", async () => {
+  const answer = { currency: "INR", balance: 500 };
+  const seen: unknown[] = [];
+  const vobiz = createClient({
+    authId: "MA_MOCK0001",
+    authToken: "mock-auth-token",
+    fetch: () => Promise.resolve(Response.json(answer)),
+  });
+  vobiz.hooks.hook("afterResponse", async ({ response }) => {
+    seen.push(JSON.parse(await response.text())); // reads the hook's copy itself
+  });
+  vobiz.hooks.hook("afterResponse", async ({ response }) => {
+    assert.equal(response.bodyUsed, false); // still readable after the handler before
+    seen.push(await response.clone().json(), await response.json());
+    const clone = response.clone(); // a real response with a body of its own
+    seen.push(JSON.parse(new TextDecoder().decode(await new Response(clone.body).arrayBuffer())));
+  });
+  assert.deepEqual(await vobiz.balance.get(), answer);
+  assert.deepEqual(seen, [answer, answer, answer, answer]);
+});
