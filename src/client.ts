@@ -359,13 +359,12 @@ class SharedBodyResponse extends Response {
     return false;
   }
   override clone(): Response {
-    const read = sharedRead(this);
     const body = new ReadableStream<Uint8Array>({
-      async pull(controller) {
-        controller.enqueue(new Uint8Array(await read));
+      pull: async (controller) => {
+        controller.enqueue(new Uint8Array(await sharedRead(this)));
         controller.close();
       },
-    });
+    }, { highWaterMark: 0 }); // pulled only when read
     const { status, statusText, headers } = this;
     return new Response(body, { status, statusText, headers });
   }
