@@ -3,14 +3,14 @@
 // request, at concurrency 1 and 32. Requests per second, p50/p99 latency, client CPU per request
 // and the connections the server accepted. Runs unchanged on Node, Deno and Bun.
 //
-//   node bench/connections.ts '<origins JSON from bench/server.mjs>' cert.pem [scale=1]
+//   node bench/connections.ts '<origins JSON from bench/server.mjs>' ca.pem [scale=1]
 import { readFileSync } from "node:fs";
 import { createClient, type FetchLike } from "../mod.ts";
 import { fmt, measure, runtime, runtimeVersion } from "./clients.ts";
 
-const [originsJson = "", certFile = "", scaleArg = "1"] = process.argv.slice(2);
+const [originsJson = "", caFile = "", scaleArg = "1"] = process.argv.slice(2);
 const origins = JSON.parse(originsJson) as { http: string; https: string; admin: string };
-const ca = readFileSync(certFile, "utf8");
+const ca = readFileSync(caFile, "utf8");
 const scale = Number(scaleArg);
 
 interface Transport extends FetchLike {
@@ -61,7 +61,7 @@ for (const scheme of ["http", "https"] as const) {
         fetch,
       });
       const call = () => vobiz.balance.get("INR");
-      const requests = Math.round((reuse ? 3000 : 600) * scale);
+      const requests = Math.round((reuse ? 3000 : 300) * scale);
       const before = (await accepted())[scheme];
       const warmUp = Math.round(requests / 10);
       await measure(call, warmUp, concurrency); // JIT, TLS session cache

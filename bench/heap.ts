@@ -2,9 +2,9 @@
 // circuit keys and idempotency records. The calls go to an in-process fetch (no network: memory is
 // the point, and a million loopback requests would take minutes), and vary what the plugins key
 // on: 17,576 cache keys, 6,000 raw routes (circuits and metric series), a new idempotency key per
-// write, retried 503s. Node only (heap figures after a forced GC).
+// write, retried 503s. Heap figures after a forced GC.
 //
-//   node --expose-gc bench/heap.ts [calls=1000000]
+//   bun bench/heap.ts [calls=1000000]    (or node --expose-gc, or deno run --v8-flags=--expose-gc)
 import { createClient } from "../mod.ts";
 import { everyPlugin, fmt, runtimeVersion } from "./clients.ts";
 

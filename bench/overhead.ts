@@ -3,7 +3,7 @@
 // plugins) and the core with every plugin enabled (cache on its miss path), side by side in one
 // run, as ratios to raw fetch and to bare ky. Runs unchanged on Node, Deno and Bun.
 //
-//   node bench/overhead.ts http://127.0.0.1:PORT [requests=8000] [concurrency=32] [rounds=5]
+//   node bench/overhead.ts http://127.0.0.1:PORT [requests=6000] [concurrency=32] [rounds=3]
 import ky from "ky";
 import { ofetch } from "ofetch";
 import { createClient } from "../mod.ts";
@@ -17,7 +17,7 @@ import {
   runtimeVersion,
 } from "./clients.ts";
 
-const [url = "", total = "8000", concurrencyArg = "32", roundsArg = "5"] = process.argv.slice(2);
+const [url = "", total = "6000", concurrencyArg = "32", roundsArg = "3"] = process.argv.slice(2);
 if (!url) throw new Error("usage: overhead.ts <server url> [requests] [concurrency] [rounds]");
 const requests = Number(total);
 const concurrency = Number(concurrencyArg);
