@@ -1,5 +1,7 @@
-// The mock API has no /auth/refresh or Bearer tokens yet, so these tests use a small in-process
-// auth server: it issues rotating token pairs and answers 401 TOKEN_EXPIRED for stale tokens.
+// The token refresh plugin against the mock Vobiz API: it issues Bearer pairs (mock.issueTokens),
+// answers POST /auth/refresh, judges expiry on its own clock (401 TOKEN_EXPIRED) and counts the
+// refreshes it performed (mock.effects.refreshes). A thin spy in front of mock.fetch notes which
+// token each request carried, named A1/R1 (the first pair), A2/R2 (the first refresh's), …
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { type AuthRefreshedEvent, createClient, isVobizError, memoryStore } from "../../mod.ts";
@@ -9,103 +11,104 @@ import {
   type TokenRefreshOptions,
   type Tokens,
 } from "../../plugins/token_refresh.ts";
-import { type FakeClock, fakeClock } from "../_support/fake_clock.ts";
+import { createMockVobiz, type MockTokenPair, type MockVobizOptions } from "../../testing/mod.ts";
+import { fakeClock } from "../_support/fake_clock.ts";
 
 const BASE = "https://api.vobiz.test/api/v1";
+const AUTH_ID = "MA_MOCK0001";
 const PREVIEW = "/accounts/{auth_id}/channel-pricing-preview";
 const SUBSCRIBE = "/accounts/{auth_id}/channel-subscriptions";
+const PREVIEW_PATH = `/accounts/${AUTH_ID}/channel-pricing-preview`;
 const LIFETIME = 1_800_000;
+const MINUTE = 60_000;
+const DAY = 86_400_000;
 
-interface Seen {
-  method: string;
-  path: string;
-  authorization: string | null;
-  body: string;
+interface SetupOptions {
+  /** Leave the access token's expiry to its JWT `exp` claim (no `expiresAt`). */
+  jwtExpiry?: boolean;
+  mock?: MockVobizOptions;
+  plugin?: Partial<TokenRefreshOptions>;
 }
 
-function authServer(clock: FakeClock, options: { accessExpiresAt?: number } = {}) {
-  let n = 1;
-  let access = "A1";
-  let accessExpiresAt = options.accessExpiresAt ?? clock.now() + LIFETIME;
-  const refreshTokens = new Set(["R1"]);
-  const seen: Seen[] = [];
-  const state: { refuseRefresh: boolean; alwaysExpired: boolean; gate?: Promise<void> } = {
-    refuseRefresh: false,
-    alwaysExpired: false,
+function setup(options: SetupOptions = {}) {
+  const clock = fakeClock();
+  let skew = 0;
+  const mock = createMockVobiz({ now: () => clock.now() + skew, ...options.mock });
+  const names = new Map<string, string>();
+  const name = (pair: MockTokenPair) => {
+    const n = names.size / 2 + 1;
+    names.set(pair.access_token, `A${n}`);
+    names.set(pair.refresh_token, `R${n}`);
   };
-  const fail = (status: number, code: string) =>
-    Response.json({ status: "error", error: { code, message: code } }, { status });
-  const fetch = async (input: Request, init?: RequestInit) => {
+  /** A new login: a pair from the mock, named by the spy. */
+  const login = () => {
+    const issued = mock.issueTokens();
+    name(issued);
+    return issued;
+  };
+  const pair = login();
+  const seen: string[] = []; // path and bearer of each request, in order of sending
+  const spy = async (input: Request, init?: RequestInit): Promise<Response> => {
     const request = new Request(input, init);
     const path = new URL(request.url).pathname.replace("/api/v1", "");
-    const authorization = request.headers.get("authorization");
-    seen.push({ method: request.method, path, authorization, body: await request.text() });
-    if (path === "/auth/refresh") {
-      await state.gate;
-      const token = authorization?.replace("Bearer ", "") ?? "";
-      if (state.refuseRefresh || !refreshTokens.has(token)) return fail(401, "INVALID_TOKEN");
-      n++;
-      access = `A${n}`;
-      accessExpiresAt = clock.now() + LIFETIME;
-      refreshTokens.add(`R${n}`);
-      return Response.json({
-        access_token: access,
-        refresh_token: `R${n}`,
-        token_type: "bearer",
-        expires_in: LIFETIME / 1000,
-      });
-    }
-    if (/channel-/.test(path)) {
-      if (
-        state.alwaysExpired || authorization !== `Bearer ${access}` ||
-        clock.now() >= accessExpiresAt
-      ) return fail(401, "TOKEN_EXPIRED");
-      return Response.json({ ok: true, token: authorization, body: seen.at(-1)?.body });
-    }
-    return Response.json({ ok: true });
+    const token = /^Bearer (.+)$/.exec(request.headers.get("authorization") ?? "")?.[1];
+    seen.push(`${path} ${token === undefined ? "-" : `Bearer ${names.get(token) ?? "?"}`}`);
+    const response = await mock.fetch(request);
+    if (path === "/auth/refresh" && response.ok) name(await response.clone().json());
+    return response;
   };
-  const refreshes = () => seen.filter((s) => s.path === "/auth/refresh");
-  return { fetch, seen, state, refreshes };
-}
-
-function setup(
-  clock: FakeClock,
-  server: ReturnType<typeof authServer>,
-  options: Partial<TokenRefreshOptions> = {},
-) {
   const events: AuthRefreshedEvent[] = [];
   const saved: Tokens[] = [];
   const auth = tokenRefresh({
-    accessToken: "A1",
-    refreshToken: "R1",
+    accessToken: pair.access_token,
+    refreshToken: pair.refresh_token,
+    // as an app stores a login answer
+    ...options.jwtExpiry ? {} : { expiresAt: clock.now() + pair.expires_in * 1000 },
     onTokens: (tokens) => {
       saved.push(tokens);
     },
-    ...options,
+    ...options.plugin,
   });
   const vobiz = createClient({
-    authId: "MA_TEST0001",
-    authToken: "s3cret",
+    authId: AUTH_ID,
+    authToken: "mock-auth-token",
     baseUrl: BASE,
     clock,
-    fetch: server.fetch,
+    fetch: spy,
     plugins: [auth],
   });
   vobiz.hooks.hook("auth:refreshed", (event) => {
     events.push(event);
   });
   const preview = () =>
-    vobiz.request<{ token: string }>("GET", PREVIEW, {
+    vobiz.request<{ monthly_cost: string }>("GET", PREVIEW, {
       searchParams: { resource_type: "cps", quantity: 3 },
     });
-  return { auth, vobiz, events, saved, preview };
+  /** The token the spy named `label` (A1, R2, …). */
+  const token = (label: string) => [...names].find(([, l]) => l === label)?.[0];
+  const refreshes = () => seen.filter((s) => s.startsWith("/auth/refresh"));
+  /** Moves the mock's clock ahead of the client's (time passed that the client did not see). */
+  const skewMock = (ms: number) => void (skew = ms);
+  return {
+    clock,
+    mock,
+    pair,
+    auth,
+    vobiz,
+    events,
+    saved,
+    seen,
+    preview,
+    token,
+    refreshes,
+    skewMock,
+    login,
+  };
 }
 
 describe("the bearer", () => {
   test("goes to the capacity endpoints only, added after every hook", async () => {
-    const clock = fakeClock();
-    const server = authServer(clock);
-    const { vobiz, preview } = setup(clock, server);
+    const { vobiz, seen, preview, mock } = setup();
     const inHooks: (string | null)[] = [];
     vobiz.hooks.hook("beforeRequest", ({ request }) => {
       inHooks.push(request.headers.get("authorization"));
@@ -113,36 +116,41 @@ describe("the bearer", () => {
     vobiz.hooks.hook("afterResponse", ({ request }) => {
       inHooks.push(request.headers.get("authorization"));
     });
-    assert.equal((await preview()).token, "Bearer A1");
+    assert.equal((await preview()).monthly_cost, "1200.00");
     await vobiz.request("GET", "/Account/{auth_id}/concurrency");
-    assert.deepEqual(server.seen.map((s) => s.authorization), ["Bearer A1", null]);
+    assert.deepEqual(seen, [`${PREVIEW_PATH} Bearer A1`, `/Account/${AUTH_ID}/concurrency -`]);
     assert.deepEqual(inHooks, [null, null, null, null]);
+    assert.deepEqual(mock.effects.refreshes, []);
   });
 
   test('goes to every call with routes: "all"', async () => {
-    const clock = fakeClock();
-    const server = authServer(clock);
-    const { vobiz } = setup(clock, server, { routes: "all" });
+    const { vobiz, seen } = setup({ plugin: { routes: "all" } });
     await vobiz.request("GET", "/Account/{auth_id}/concurrency");
-    assert.equal(server.seen[0]?.authorization, "Bearer A1");
+    assert.deepEqual(seen, [`/Account/${AUTH_ID}/concurrency Bearer A1`]);
   });
 });
 
 describe("refreshing", () => {
-  test("ahead of expiry: one refresh with the refresh token as bearer, then the call", async () => {
-    const clock = fakeClock();
-    const server = authServer(clock);
-    const { auth, events, saved, preview } = setup(clock, server, {
-      expiresAt: clock.now() + 4 * 60_000, // less than the 5 minutes before expiry
-    });
-    assert.equal((await preview()).token, "Bearer A2");
-    assert.equal((await preview()).token, "Bearer A2");
-    assert.deepEqual(server.seen.map((s) => `${s.path} ${s.authorization}`), [
+  test("ahead of expiry: within 5 minutes of it, one refresh with the refresh token as bearer", async () => {
+    const { clock, mock, auth, events, saved, seen, preview, token } = setup();
+    await clock.advance(24 * MINUTE); // 6 minutes left: nothing to do yet
+    await preview();
+    assert.deepEqual(seen, [`${PREVIEW_PATH} Bearer A1`]);
+    await clock.advance(2 * MINUTE); // 4 minutes left: the old token still works, yet is renewed
+    assert.equal((await preview()).monthly_cost, "1200.00");
+    assert.equal((await preview()).monthly_cost, "1200.00");
+    assert.deepEqual(seen, [
+      `${PREVIEW_PATH} Bearer A1`,
       "/auth/refresh Bearer R1",
-      "/accounts/MA_TEST0001/channel-pricing-preview Bearer A2",
-      "/accounts/MA_TEST0001/channel-pricing-preview Bearer A2",
+      `${PREVIEW_PATH} Bearer A2`,
+      `${PREVIEW_PATH} Bearer A2`,
     ]);
-    const expected = { accessToken: "A2", refreshToken: "R2", expiresAt: clock.now() + LIFETIME };
+    assert.deepEqual(mock.effects.refreshes, [{ authId: AUTH_ID, at: clock.now() }]);
+    const expected = {
+      accessToken: token("A2"),
+      refreshToken: token("R2"),
+      expiresAt: clock.now() + LIFETIME,
+    };
     assert.deepEqual(auth.tokens(), expected);
     assert.deepEqual(saved, [expected]);
     assert.deepEqual(events, [{
@@ -150,98 +158,130 @@ describe("refreshing", () => {
       expiresAt: expected.expiresAt,
       reason: "expiring",
     }]);
+    assert.equal(mock.received.length, 4);
   });
 
-  test("reads the expiry from a JWT access token", async () => {
-    const clock = fakeClock();
-    const server = authServer(clock);
-    const claims = btoa(JSON.stringify({ exp: (clock.now() + 60_000) / 1000 }))
-      .replaceAll("=", "").replaceAll("+", "-").replaceAll("/", "_");
-    const { auth, preview } = setup(clock, server, { accessToken: `e30.${claims}.sig` });
-    assert.equal(auth.tokens().expiresAt, clock.now() + 60_000);
+  test("reads the expiry from the mock's JWT access token", async () => {
+    const { clock, mock, auth, preview, refreshes, pair } = setup({ jwtExpiry: true });
+    assert.equal(auth.tokens().accessToken, pair.access_token);
+    assert.equal(auth.tokens().expiresAt, clock.now() + LIFETIME);
+    await clock.advance(29 * MINUTE);
     await preview();
-    assert.equal(server.refreshes().length, 1);
+    assert.equal(refreshes().length, 1);
+    assert.equal(mock.effects.refreshes.length, 1);
   });
 
   test("100 concurrent calls with an expired token cause exactly one refresh", async () => {
-    const clock = fakeClock();
-    const server = authServer(clock);
-    const { preview, events } = setup(clock, server, { expiresAt: clock.now() - 1 });
+    const { clock, mock, seen, preview, events } = setup();
+    await clock.advance(31 * MINUTE); // expired on both clocks
     const results = await Promise.all(Array.from({ length: 100 }, preview));
-    assert.ok(results.every((r) => r.token === "Bearer A2"));
-    assert.equal(server.refreshes().length, 1);
-    assert.equal(server.seen.length, 101);
+    assert.ok(results.every((r) => r.monthly_cost === "1200.00"));
+    assert.deepEqual(mock.effects.refreshes, [{ authId: AUTH_ID, at: clock.now() }]);
+    assert.equal(mock.received.length, 101); // no call was sent with the expired token
+    assert.deepEqual(seen, [
+      "/auth/refresh Bearer R1",
+      ...Array.from({ length: 100 }, () => `${PREVIEW_PATH} Bearer A2`),
+    ]);
     assert.equal(events.length, 1);
   });
 
   test("after a 401 TOKEN_EXPIRED: one refresh for all, each call replayed once", async () => {
-    const clock = fakeClock();
-    const server = authServer(clock, { accessExpiresAt: clock.now() - 1 }); // expiry unknown here
-    const { vobiz, events } = setup(clock, server);
+    const { mock, vobiz, events, seen, skewMock } = setup({ mock: { balance: 1_000_000 } });
+    skewMock(31 * MINUTE); // expired on the server's clock; the client believes it still valid
     const subscribe = (quantity: number) =>
-      vobiz.request<{ token: string; body: string }>("POST", SUBSCRIBE, {
-        json: { resource_type: "cps", quantity },
+      vobiz.request<{ quantity: number; resource_type: string }>("POST", SUBSCRIBE, {
+        json: { resource_type: "concurrent_calls", quantity },
       });
-    const results = await Promise.all(Array.from({ length: 100 }, (_, i) => subscribe(i)));
+    const results = await Promise.all(Array.from({ length: 100 }, (_, i) => subscribe(i + 1)));
     results.forEach((result, i) => {
-      assert.equal(result.token, "Bearer A2");
-      assert.deepEqual(JSON.parse(result.body), { resource_type: "cps", quantity: i });
+      assert.equal(result.quantity, i + 1);
+      assert.equal(result.resource_type, "concurrent_calls");
     });
-    assert.equal(server.refreshes().length, 1);
-    assert.equal(server.seen.length, 201);
+    assert.equal(mock.effects.refreshes.length, 1);
+    assert.equal(mock.received.length, 201);
+    const subscriptions = seen.filter((s) => s.includes("channel-subscriptions"));
+    assert.deepEqual(subscriptions.filter((s) => s.endsWith("Bearer A1")).length, 100);
+    assert.deepEqual(subscriptions.filter((s) => s.endsWith("Bearer A2")).length, 100);
+    assert.deepEqual(seen.filter((s) => s.startsWith("/auth/refresh")), [
+      "/auth/refresh Bearer R1",
+    ]);
+    // each subscription paid once: the refused attempts never reached the route
+    assert.equal(mock.balance(), 1_000_000 - 150 * 5050);
     assert.equal(events[0]?.reason, "expired");
   });
 
   test("a replay that is refused again goes to the caller: no second refresh, no loop", async () => {
-    const clock = fakeClock();
-    const server = authServer(clock);
-    server.state.alwaysExpired = true;
-    const { preview } = setup(clock, server);
+    const { mock, preview, seen } = setup();
+    mock.fault({ path: PREVIEW, status: 401, errorCode: "TOKEN_EXPIRED", times: Infinity });
     await assert.rejects(preview(), {
       code: "HTTP_ERROR",
       status: 401,
       vobizCode: "TOKEN_EXPIRED",
     });
-    assert.equal(server.refreshes().length, 1);
-    assert.equal(server.seen.length, 3);
+    assert.equal(mock.effects.refreshes.length, 1);
+    assert.deepEqual(seen, [
+      `${PREVIEW_PATH} Bearer A1`,
+      "/auth/refresh Bearer R1",
+      `${PREVIEW_PATH} Bearer A2`,
+    ]);
+    assert.equal(mock.received.length, 3);
   });
 
-  test("a refused refresh is a typed error; it is not retried until setTokens", async () => {
-    const clock = fakeClock();
-    const server = authServer(clock);
-    server.state.refuseRefresh = true;
-    const { auth, preview } = setup(clock, server, { expiresAt: clock.now() - 1 });
-    for (let i = 0; i < 3; i++) {
-      await assert.rejects(preview(), (error) => {
-        assert.ok(isVobizError(error));
-        assert.equal(error.code, "HTTP_ERROR");
-        assert.equal(error.route, "/auth/refresh");
-        assert.equal((error as { status?: number }).status, 401);
-        return true;
+  for (
+    const [why, code, sent, prepare] of [
+      ["expired (7 days)", "TOKEN_EXPIRED", "R1", () => ({})],
+      ["unknown to the server", "INVALID_CREDENTIALS", "?", () => ({ refreshToken: "revoked" })],
+    ] as const
+  ) {
+    test(`a refused refresh token (${why}) is a typed error, not retried until setTokens`, async () => {
+      const { clock, mock, auth, preview, seen, login } = setup({ plugin: prepare() });
+      await clock.advance(7 * DAY);
+      for (let i = 0; i < 3; i++) {
+        await assert.rejects(preview(), (error) => {
+          assert.ok(isVobizError(error));
+          assert.equal(error.code, "HTTP_ERROR");
+          assert.equal(error.route, "/auth/refresh");
+          assert.equal((error as { status?: number }).status, 401);
+          assert.equal((error as { vobizCode?: string }).vobizCode, code);
+          return true;
+        });
+      }
+      assert.equal(mock.received.length, 1);
+      assert.deepEqual(mock.effects.refreshes, []);
+      const fresh = login();
+      auth.setTokens({
+        accessToken: fresh.access_token,
+        refreshToken: fresh.refresh_token,
+        expiresAt: clock.now() + fresh.expires_in * 1000,
       });
-    }
-    assert.equal(server.refreshes().length, 1);
-    assert.equal(server.seen.length, 1);
-    auth.setTokens({ accessToken: "A1", refreshToken: "R1", expiresAt: clock.now() + LIFETIME });
-    assert.equal((await preview()).token, "Bearer A1");
-  });
+      assert.equal((await preview()).monthly_cost, "1200.00");
+      assert.deepEqual(seen, [`/auth/refresh Bearer ${sent}`, `${PREVIEW_PATH} Bearer A2`]);
+      assert.equal(mock.received.length, 2);
+    });
+  }
 
   test("a refresh is shared within a scope, never across scopes (Workers requests)", async () => {
-    const clock = fakeClock();
-    const server = authServer(clock);
     let release!: () => void;
-    server.state.gate = new Promise((resolve) => release = resolve);
+    const gate = new Promise<void>((resolve) => release = resolve);
     let scope = {};
-    const { vobiz } = setup(clock, server, { expiresAt: clock.now() - 1, scope: () => scope });
-    const preview = () => vobiz.request("GET", PREVIEW);
+    const { clock, mock, vobiz, refreshes } = setup({
+      mock: { sleep: () => gate },
+      plugin: { scope: () => scope },
+    });
+    mock.fault({ path: "/auth/refresh", latencyMs: 1, times: Infinity }); // answers held at the gate
+    await clock.advance(31 * MINUTE);
+    const preview = () =>
+      vobiz.request("GET", PREVIEW, { searchParams: { resource_type: "cps", quantity: 1 } });
     const first = [preview(), preview()];
-    for (let i = 0; i < 100 && server.refreshes().length === 0; i++) await tick();
+    for (let i = 0; i < 100 && refreshes().length === 0; i++) await tick();
     scope = {}; // the first scope's refresh is in flight; a new incoming request starts
     const second = [preview(), preview()];
-    for (let i = 0; i < 100 && server.refreshes().length === 1; i++) await tick();
+    for (let i = 0; i < 100 && refreshes().length === 1; i++) await tick();
     release();
     await Promise.all([...first, ...second]);
-    assert.equal(server.refreshes().length, 2);
+    assert.equal(refreshes().length, 2);
+    assert.equal(mock.effects.refreshes.length, 2);
+    assert.equal(mock.received.length, 6);
   });
 });
 
@@ -282,20 +322,24 @@ describe("storage", () => {
   });
 
   test("the plugin starts from saved tokens and saves each new pair", async () => {
-    const clock = fakeClock();
-    const server = authServer(clock, { accessExpiresAt: clock.now() - 1 });
     const store = encryptedTokenStore(memoryStore(), await aesKey());
-    await store.save({ accessToken: "A0", refreshToken: "R1" });
-    const { preview } = setup(clock, server, {
-      accessToken: "stale",
-      refreshToken: "stale",
-      store,
+    const { mock, seen, preview, pair, token, clock, skewMock } = setup({
+      jwtExpiry: true,
+      plugin: { accessToken: "stale", refreshToken: "stale", store },
     });
-    assert.equal((await preview()).token, "Bearer A2");
-    assert.equal(server.seen[0]?.authorization, "Bearer A0");
+    // saved before the first call (the plugin loads the store then), without an expiry
+    await store.save({ accessToken: pair.access_token, refreshToken: pair.refresh_token });
+    skewMock(31 * MINUTE); // expired on the server's clock; its JWT exp says 30 minutes are left
+    assert.equal((await preview()).monthly_cost, "1200.00");
+    assert.deepEqual(seen, [
+      `${PREVIEW_PATH} Bearer A1`,
+      "/auth/refresh Bearer R1",
+      `${PREVIEW_PATH} Bearer A2`,
+    ]);
+    assert.equal(mock.effects.refreshes.length, 1);
     assert.deepEqual(await store.load(), {
-      accessToken: "A2",
-      refreshToken: "R2",
+      accessToken: token("A2"),
+      refreshToken: token("R2"),
       expiresAt: clock.now() + LIFETIME,
     });
   });
