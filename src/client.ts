@@ -79,7 +79,7 @@ interface Core {
   readonly hooks: Hookable<VobizHooks>;
   readonly clock: Clock;
   readonly baseUrl: string;
-  readonly fetch: FetchLike;
+  readonly fetch: FetchLike | undefined;
   readonly teardowns: (() => void)[];
   readonly pluginNames: string[];
   // Per-call ky hooks, indexed by a mask: 1 beforeRequest, 2 afterResponse, 4 beforeRetry.
@@ -149,7 +149,7 @@ export function createClient(options: ClientOptions = {}): VobizClient {
     clock,
     baseUrl,
     teardowns,
-    fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+    fetch: options.fetch, // undefined: the runtime's fetch (see withToken)
     pluginNames: (options.plugins ?? []).map((plugin) => plugin.name),
     kyHooks: [],
     retries: false,
@@ -416,7 +416,21 @@ function kyOptionsFor(options: RequestOptions, base: KyOptions): KyOptions {
 
 // The token is added by the transport, after every hook has run, so no hook payload, log line or
 // error ever holds it.
-function withToken(fetch: FetchLike, token: string): FetchLike {
+function withToken(fetch: FetchLike | undefined, token: string): FetchLike {
+  if (fetch === undefined) {
+    // The runtime's own fetch copies its Request before it returns (step 1 of fetch() in the Fetch
+    // standard), so the token can sit on ky's request for the length of that synchronous call, and
+    // be gone before any other code runs: no copy of the headers, and still no hook ever sees it.
+    return (input, init) => {
+      input.headers.set("x-auth-token", token);
+      try {
+        return globalThis.fetch(input, init);
+      } finally {
+        input.headers.delete("x-auth-token");
+      }
+    };
+  }
+  // Another transport may read the request later (after an await): it gets a copy with the token.
   return (input, init) => {
     const headers = new Headers(input.headers);
     headers.set("x-auth-token", token);

@@ -235,3 +235,22 @@ test("afterResponse handlers share one read of the answer, in any order and any 
   assert.deepEqual(await vobiz.balance.get(), answer);
   assert.deepEqual(seen, [answer, answer, answer, answer]);
 });
+
+test("with the runtime's own fetch, the token reaches the server and no hook ever sees it", async () => {
+  const vobiz = createClient({
+    authId: "MA_MOCK0001",
+    authToken: "mock-auth-token",
+    baseUrl: server.baseUrl,
+    allowInsecureLoopback: true,
+  });
+  const requests: Request[] = [];
+  vobiz.hooks.hook("beforeRequest", ({ request }) => void requests.push(request));
+  vobiz.hooks.hook("afterResponse", ({ request }) => void requests.push(request));
+  const before = mock.received.length;
+  const balance = await vobiz.balance.get("INR", { plugins: { cache: false } });
+  assert.equal(typeof balance.balance, "number"); // the mock accepted the credentials
+  assert.equal(mock.received.length, before + 1);
+  assert.equal(mock.received.at(-1)?.authorized, true);
+  assert.equal(requests.length, 2);
+  for (const request of requests) assert.equal(request.headers.get("x-auth-token"), null);
+});
