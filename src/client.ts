@@ -446,25 +446,34 @@ async function resolveCredential(credential: Credential, variable: string): Prom
   return value;
 }
 
-const placeholder = /\{(\w+)\}/g;
+const placeholder = /\{(\w+)\}/;
+// Templates split once ("/Account/{auth_id}/cdr" -> ["/Account/", "auth_id", "/cdr"]: odd entries
+// are names). Bounded: request() also takes paths that are not templates.
+const templates = new Map<string, string[]>();
 
 function expandPath(path: string, authId: string, params: RequestOptions["params"]): string {
-  const absent: string[] = [];
-  const expanded = path.replace(placeholder, (_, name: string) => {
+  let parts = templates.get(path);
+  if (parts === undefined) {
+    if (templates.size >= 500) templates.clear();
+    parts = (path.startsWith("/") ? path : `/${path}`).split(placeholder);
+    templates.set(path, parts);
+  }
+  let expanded = parts[0]!;
+  let absent: string[] | undefined;
+  for (let i = 1; i < parts.length; i += 2) {
+    const name = parts[i]!;
     const value = name === "auth_id" ? (params?.["auth_id"] ?? authId) : params?.[name];
-    if (value === undefined || value === "") {
-      absent.push(name);
-      return "";
-    }
+    if (value === undefined || value === "") (absent ??= []).push(name);
     // encodeURIComponent turns the "+" of an E.164 number into %2B, as the API requires.
-    return encodeURIComponent(String(value));
-  });
-  if (absent.length > 0) {
+    else expanded += encodeURIComponent(String(value));
+    expanded += parts[i + 1]!;
+  }
+  if (absent !== undefined) {
     throw new VobizValidationError(
       absent.map((name) => ({ path: name, message: `path parameter {${name}} is required` })),
     );
   }
-  return expanded.startsWith("/") ? expanded : `/${expanded}`;
+  return expanded;
 }
 
 function withQuery(url: string, options: RequestOptions): string {
