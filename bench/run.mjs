@@ -2,7 +2,7 @@
 // with ratios (bench/README.md records one run). Makes a self-signed certificate with openssl,
 // starts the loopback servers once (bench/server.mjs, its own process), and stops them at the end.
 //
-// Environment: BENCH_REQUESTS (overhead, per round; default 6000), BENCH_HEAP_CALLS (default
+// Environment: BENCH_REQUESTS (overhead, per client and round; default 4000), BENCH_HEAP_CALLS (default
 // 1000000), BENCH_HEAP_RUNTIME (default bun: a million calls through every plugin take it about a
 // third of Node's time), BENCH_SCALE (connection benchmark request counts; default 1),
 // BENCH_RUNTIMES (default "node,deno,bun").
@@ -12,7 +12,7 @@ import { once } from "node:events";
 import { cpus, totalmem } from "node:os";
 import { createInterface } from "node:readline";
 
-const requests = process.env.BENCH_REQUESTS ?? "6000";
+const requests = process.env.BENCH_REQUESTS ?? "4000";
 const heapCalls = process.env.BENCH_HEAP_CALLS ?? "1000000";
 const scale = process.env.BENCH_SCALE ?? "1";
 const runtimes = (process.env.BENCH_RUNTIMES ?? "node,deno,bun").split(",");
