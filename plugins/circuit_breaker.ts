@@ -10,6 +10,29 @@
  * timers: state ages by the client's clock. At most `maxKeys` circuits are kept (least recently
  * used go first).
  *
+ * **Shared by a fleet** (`store`): every instance keeps its own circuits, which stay authoritative
+ * for the hot path; the store carries openings and closes between them. An instance writes the
+ * store when one of its circuits opens or closes (never per call) and reads a key's shared record
+ * before a call at most every `syncMs` (default 1 s), and once more when an opening's time is up,
+ * before it probes. Stores have no compare-and-set, so the shared record is built to merge: the
+ * latest opening (`openedAt`, `openUntil`) and the latest close (`closedAt`) are kept under two
+ * keys, and whichever happened later wins (by the instances' clocks, so keep them in sync; NTP is
+ * plenty). A close can therefore never erase a concurrent opening, nor an opening a later close.
+ * What is not shared, by design: failure streaks (each instance counts its own consecutive
+ * failures, so `failureThreshold` is per instance; the first to reach it opens the circuit for
+ * all), and the half-open probe (each instance whose opening is over sends its own one probe, so a
+ * fleet of N sends at most N; the first outcome written wins for the instances that have not
+ * probed yet). A store that fails is ignored: each instance goes on with its local state.
+ * Consistency, by store:
+ * - `memoryStore()`: one process only (several clients in it share circuits at once).
+ * - Redis (or another strongly consistent unstorage driver): a write is seen by the next read on
+ *   any instance, so peers learn of an opening within `syncMs`. Last writer wins per key, hence
+ *   the merge rules above.
+ * - Workers KV (`kvStore`): eventually consistent, about 60 s: a peer may learn of an opening up to
+ *   a minute late (keep `openMs` well above that for KV to help much), and records live at least
+ *   60 s.
+ * - Workers Cache API (`workersCacheStore`): one data centre only; isolates elsewhere never see it.
+ *
  * @example
  * ```ts
  * import { createClient, isVobizError } from "vobiz-kit";
@@ -32,11 +55,13 @@
 import type { Hookable } from "hookable";
 import * as v from "valibot";
 import { type Clock, systemClock } from "../src/clock.ts";
+import type { KeyValueStore } from "../src/store.ts";
 import { isVobizError, VobizCircuitOpenError, VobizValidationError } from "../src/errors.ts";
 import type { CallContext, CircuitState, CircuitStateEvent, VobizHooks } from "../src/hooks.ts";
 import type { VobizPlugin } from "../src/plugin.ts";
 import { toValidationIssues } from "../src/validation.ts";
 import { lruMap } from "./_internal/circuit_lru.ts";
+import { type SharedCircuit, sharedCircuits } from "./_internal/circuit_shared.ts";
 import type { RetryGate } from "./retry.ts";
 
 /**
@@ -71,6 +96,15 @@ export interface CircuitBreakerOptions {
   maxOpenMs?: number;
   /** Most circuits kept; the least recently used are dropped (and start closed again). Default 1000. */
   maxKeys?: number;
+  /**
+   * Shares openings and closes with every instance given the same store (Redis through unstorage,
+   * Workers KV...): see the module notes for what each store guarantees. Default: none (local).
+   */
+  store?: KeyValueStore;
+  /** With a `store`: least time between two reads of one key's shared record, in ms. Default 1000. */
+  syncMs?: number;
+  /** With a `store`: first segments of its keys. Default `vobiz-kit:circuit`. */
+  prefix?: string;
 }
 
 /**
@@ -95,7 +129,8 @@ export interface CircuitBreakerPlugin extends VobizPlugin {
    */
   state(key: string): CircuitState;
   /**
-   * Closes one circuit, or every circuit when no key is given (emits `circuit:state`).
+   * Closes one circuit, or every circuit when no key is given (emits `circuit:state`). With a
+   * `store`, the close is recorded there too (not awaited), for the keys this instance knows.
    *
    * @example
    * ```ts
@@ -116,7 +151,7 @@ interface CallState {
   gated: number;
 }
 
-// One circuit's state: plain data, so a shared store can hold it later.
+// One circuit's state, this instance's view (a store shares only openings and closes).
 interface Circuit {
   state: CircuitState;
   /** Consecutive failed attempts while closed. */
@@ -136,7 +171,19 @@ const optionsSchema = v.strictObject({
   openMs: v.optional(v.pipe(v.number(), v.minValue(0))),
   maxOpenMs: v.optional(v.pipe(v.number(), v.minValue(0))),
   maxKeys: v.optional(count),
+  store: v.optional(v.object({ getItem: v.function(), setItem: v.function() })),
+  syncMs: v.optional(v.pipe(v.number(), v.minValue(0))),
+  prefix: v.optional(v.pipe(v.string(), v.nonEmpty())),
 });
+
+// Per key, with a store: when its shared record was last read, and the last close this instance
+// made (a closed circuit takes no entry in `circuits`, but must not re-adopt an older opening).
+interface SyncMark {
+  readAt: number;
+  closedAt: number;
+  /** The read in flight: calls that arrive meanwhile wait for it rather than act on older state. */
+  reading: Promise<void> | undefined;
+}
 
 /**
  * Creates the circuit breaker plugin. Put `cache()` and `idempotency()` before it, so that answers
@@ -151,6 +198,14 @@ const optionsSchema = v.strictObject({
  * const breaker = circuitBreaker({ key: "host" });
  * const vobiz = createClient({ plugins: [breaker] });
  * ```
+ *
+ * @example Shared by every process of a fleet, through Redis
+ * ```ts
+ * import { createStorage } from "unstorage";
+ * import redisDriver from "unstorage/drivers/redis";
+ * const store = createStorage({ driver: redisDriver({ url: "redis://127.0.0.1:6379" }) });
+ * const vobiz = createClient({ plugins: [circuitBreaker({ store, syncMs: 1000 })] });
+ * ```
  */
 export function circuitBreaker(options: CircuitBreakerOptions = {}): CircuitBreakerPlugin {
   const checked = v.safeParse(optionsSchema, options);
@@ -161,11 +216,15 @@ export function circuitBreaker(options: CircuitBreakerOptions = {}): CircuitBrea
   const keyOf = keyFunction(options.key ?? "route");
   const circuits = lruMap<Circuit>(options.maxKeys ?? 1000);
   const calls = new WeakMap<CallContext, CallState>(); // the calls it counts
+  const shared = options.store &&
+    sharedCircuits(options.store, options.prefix ?? "vobiz-kit:circuit", maxOpenMs);
+  const syncMs = options.syncMs ?? 1000;
+  const marks = lruMap<SyncMark>(options.maxKeys ?? 1000);
   let clock: Clock = systemClock;
   let hooks: Hookable<VobizHooks> | undefined;
 
-  // The one place circuit state is read and written (a shared store can go behind these two). A
-  // closed circuit without failures is the default and takes no entry.
+  // The one place local circuit state is read and written. A closed circuit without failures is
+  // the default and takes no entry.
   const load = (key: string): Circuit =>
     circuits.get(key) ??
       { state: "closed", failures: 0, openedAt: 0, openMs: baseOpenMs, probe: undefined };
@@ -190,8 +249,83 @@ export function circuitBreaker(options: CircuitBreakerOptions = {}): CircuitBrea
     } else if (to === "closed") {
       circuit.failures = 0;
       circuit.openMs = baseOpenMs;
+      closedLocally(key, now);
     }
     return { key, from, to, at: now };
+  }
+
+  function closedLocally(key: string, at: number): void {
+    if (shared === undefined) return;
+    const mark = marks.get(key);
+    if (mark === undefined) marks.set(key, { readAt: -Infinity, closedAt: at, reading: undefined });
+    else mark.closedAt = at;
+  }
+
+  // Announces a transition this instance made and, with a store, records it for the others.
+  function publish(key: string, circuit: Circuit, event: CircuitStateEvent | undefined) {
+    if (event === undefined) return undefined;
+    const write = shared === undefined ? undefined : event.to === "open"
+      ? shared.open(key, {
+        openedAt: circuit.openedAt,
+        openUntil: circuit.openedAt + circuit.openMs,
+      }, event.at)
+      : event.to === "closed"
+      ? shared.close(key, event.at)
+      : undefined;
+    if (write === undefined) return announce(event);
+    return Promise.all([write, announce(event)]).then(() => {});
+  }
+
+  // Takes the shared record into the local circuit: a newer opening opens it, a newer close closes
+  // it (an opening wins a tie). An opening already over is ignored by a closed circuit.
+  function adopt(key: string, record: SharedCircuit, now: number): CircuitStateEvent | undefined {
+    const circuit = load(key);
+    const from = circuit.state;
+    const known = Math.max(circuit.openedAt, marks.get(key)?.closedAt ?? 0);
+    const { opening, closedAt } = record;
+    if (
+      opening !== undefined && opening.openedAt > known && opening.openedAt >= closedAt &&
+      (from !== "closed" || opening.openUntil > now)
+    ) {
+      circuit.state = "open";
+      circuit.openedAt = opening.openedAt;
+      circuit.openMs = Math.max(0, opening.openUntil - opening.openedAt);
+      circuit.failures = 0;
+      circuit.probe = undefined;
+      save(key, circuit);
+      return from === "open" ? undefined : { key, from, to: "open", at: now };
+    }
+    if (from !== "closed" && closedAt > known) {
+      circuit.state = "closed";
+      circuit.failures = 0;
+      circuit.openMs = baseOpenMs;
+      circuit.probe = undefined;
+      save(key, circuit);
+      const mark = marks.get(key);
+      if (mark !== undefined) mark.closedAt = closedAt;
+      return { key, from, to: "closed", at: now };
+    }
+    return undefined;
+  }
+
+  // Reads the shared record when due: `syncMs` after the last read, or when an opening's time is
+  // up and this instance is about to probe (once per opening). Undefined when nothing is due.
+  function sync(key: string): Promise<void> | undefined {
+    if (shared === undefined) return undefined;
+    const now = clock.now();
+    const mark = marks.get(key) ?? { readAt: -Infinity, closedAt: 0, reading: undefined };
+    if (mark.reading !== undefined) return mark.reading;
+    const circuit = circuits.get(key);
+    const openUntil = circuit?.state === "open" ? circuit.openedAt + circuit.openMs : Infinity;
+    if (now - mark.readAt < syncMs && !(now >= openUntil && mark.readAt < openUntil)) {
+      return undefined;
+    }
+    mark.readAt = now;
+    marks.set(key, mark);
+    return mark.reading = shared.read(key).then((record) => {
+      mark.reading = undefined;
+      return record === undefined ? undefined : announce(adopt(key, record, clock.now()));
+    });
   }
 
   // Listeners observe: one that throws must not change the call's outcome. Without an event there
@@ -219,7 +353,7 @@ export function circuitBreaker(options: CircuitBreakerOptions = {}): CircuitBrea
       circuit.probe = context.requestId;
     }
     save(key, circuit);
-    return announce(event);
+    return publish(key, circuit, event);
   }
 
   // Counts one attempt's outcome. While open, outcomes of attempts let through earlier are ignored;
@@ -237,7 +371,7 @@ export function circuitBreaker(options: CircuitBreakerOptions = {}): CircuitBrea
       event = move(key, circuit, failed ? "open" : "closed", now);
     }
     save(key, circuit);
-    return announce(event);
+    return publish(key, circuit, event);
   }
 
   // A network error or timeout has no response for afterResponse to see: it is counted when a
@@ -254,6 +388,7 @@ export function circuitBreaker(options: CircuitBreakerOptions = {}): CircuitBrea
     if (call.gated >= attempt) return;
     call.gated = attempt;
     if (failedWithoutResponse(error)) await countNoResponse(context, call, attempt - 1);
+    await sync(call.key);
     await admit(context, call.key);
   }
 
@@ -272,7 +407,10 @@ export function circuitBreaker(options: CircuitBreakerOptions = {}): CircuitBrea
             admitRetry: (error, attempt) => admitRetry(context, call, error, attempt),
           };
           context.meta["circuitBreaker"] = gate;
-          return admit(context, call.key);
+          const reading = sync(call.key); // the common path stays synchronous
+          return reading === undefined
+            ? admit(context, call.key)
+            : reading.then(() => admit(context, call.key));
         }),
         host.hooks.hook("afterResponse", ({ context, response }) => {
           if (answeredLocally(context)) return;
@@ -311,6 +449,10 @@ export function circuitBreaker(options: CircuitBreakerOptions = {}): CircuitBrea
     reset(key) {
       const now = clock.now();
       for (const each of key === undefined ? [...circuits.keys()] : [key]) {
+        if (shared !== undefined) {
+          closedLocally(each, now);
+          void shared.close(each, now);
+        }
         const circuit = circuits.get(each);
         if (circuit === undefined) continue;
         circuits.delete(each);

@@ -11,6 +11,12 @@
  * - A 429 pauses every caller of the client together, for its `Retry-After` (or the body's
  *   `retryAfter`), else for a backoff that doubles with each 429 in a row; retries wait too.
  * - Waits use the client's clock and honour the caller's `signal`. No timers run while idle.
+ * - With a `store`, the 429 pause is shared by every instance given the same store (per account):
+ *   a 429 writes the pause's end there, and an instance reads it before admitting a call at most
+ *   every `syncMs`. The later end wins (pauses only ever lengthen, so a lost write costs at most
+ *   one 429 to a peer). Redis: peers see it within `syncMs`; Workers KV: up to ~60 s late (it
+ *   helps only for long pauses); the Workers Cache API: one data centre; `memoryStore()`: one
+ *   process. A store that fails is ignored. Token buckets and the CPS window stay per instance.
  *
  * Events: `ratelimit:queued` (a call has to wait), `ratelimit:hit` (a 429 paused the client).
  * Put it last in `plugins`, after `cache` and `idempotency`: calls they answer take no slot. Calls a
@@ -34,9 +40,11 @@ import type { Clock } from "../src/clock.ts";
 import { VobizRateLimitedError, VobizValidationError } from "../src/errors.ts";
 import type { CallContext } from "../src/hooks.ts";
 import type { PluginHost, VobizPlugin } from "../src/plugin.ts";
+import type { KeyValueStore } from "../src/store.ts";
 import { toValidationIssues } from "../src/validation.ts";
 import { type Pacer, slidingWindow, tokenBucket } from "./_internal/rate_limit_buckets.ts";
 import { pauseOf } from "./_internal/rate_limit_pause.ts";
+import { sharedPause } from "./_internal/rate_limit_shared.ts";
 
 /**
  * Options of {@link rateLimit}. Rates may be `Infinity` (no limit).
@@ -67,6 +75,12 @@ export interface RateLimitOptions {
   backoffMs?: number;
   /** Longest pause a 429 causes. Default 60 000 ms. */
   maxPauseMs?: number;
+  /** Shares the 429 pause with every instance given the same store (see the module notes). */
+  store?: KeyValueStore;
+  /** With a `store`: least time between two reads of the shared pause, in ms. Default 1000. */
+  syncMs?: number;
+  /** With a `store`: first segments of its keys (the account id follows). Default `vobiz-kit:rate-limit`. */
+  prefix?: string;
 }
 
 /**
@@ -121,6 +135,9 @@ const optionsSchema = v.strictObject({
   maxWaitMs: v.optional(ms),
   backoffMs: v.optional(ms),
   maxPauseMs: v.optional(ms),
+  store: v.optional(v.object({ getItem: v.function(), setItem: v.function() })),
+  syncMs: v.optional(ms),
+  prefix: v.optional(v.pipe(v.string(), v.nonEmpty())),
 });
 
 /**
@@ -157,6 +174,8 @@ export function rateLimit(options: RateLimitOptions = {}): RateLimitPlugin {
   let pausedUntil = 0;
   let strikes = 0; // 429s in a row
   let clock: Clock | undefined;
+  const pauses = options.store &&
+    sharedPause(options.store, options.prefix ?? "vobiz-kit:rate-limit", options.syncMs ?? 1000);
 
   const isCallCreation = (context: CallContext) =>
     context.method === callRoute.method && callRoute.path.test(new URL(context.url).pathname);
@@ -222,7 +241,14 @@ export function rateLimit(options: RateLimitOptions = {}): RateLimitPlugin {
       return Promise.race([promise, expiry]).finally(() => stop.abort());
     }
 
+    // With a store: takes in a pause another instance wrote, when a read is due.
+    async function syncPause(context: CallContext): Promise<void> {
+      const until = await pauses?.read(context.authId, time.now());
+      if (until !== undefined) pausedUntil = Math.max(pausedUntil, until);
+    }
+
     async function acquire(context: CallContext): Promise<void> {
+      if (pauses !== undefined) await syncPause(context);
       const now = time.now();
       const wait = waitFor(context, now);
       if (queued === 0 && wait <= 0 && active < maxConcurrent) {
@@ -285,6 +311,7 @@ export function rateLimit(options: RateLimitOptions = {}): RateLimitPlugin {
       // A retry is another start: it waits out a pause and takes a token (it keeps its slot).
       host.hooks.hook("beforeRetry", async ({ context }) => {
         if (!holders.has(context)) return;
+        if (pauses !== undefined) await syncPause(context);
         const deadline = time.now() + maxWaitMs;
         for (;;) {
           const at = time.now();
@@ -305,6 +332,7 @@ export function rateLimit(options: RateLimitOptions = {}): RateLimitPlugin {
         const asked = await pauseOf(response.clone(), now); // other handlers may read the copy
         const pause = Math.min(maxPauseMs, asked ?? backoffMs * 2 ** Math.min(strikes - 1, 30));
         pausedUntil = Math.max(pausedUntil, now + pause);
+        await pauses?.write(context.authId, pausedUntil, now);
         await host.hooks.callHook("ratelimit:hit", { context, waitMs: pause, queued, maxQueued });
       }),
       host.hooks.hook("done", ({ context }) => {

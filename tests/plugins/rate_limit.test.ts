@@ -5,6 +5,7 @@ import {
   createClient,
   type FetchLike,
   isVobizError,
+  memoryStore,
   type RateLimitEvent,
   type VobizClient,
   type VobizPlugin,
@@ -334,6 +335,55 @@ describe("429 pauses", () => {
     await drive(clock, state.done);
     assert.equal(t.seen.length, 2);
     assert.deepEqual(await pending, { balance: 1 });
+  });
+});
+
+describe("a 429 pause shared through a store", () => {
+  test("A's 429 pauses B from B's next read of the store (at most every syncMs)", async () => {
+    const clock = fakeClock();
+    const store = memoryStore({ clock });
+    const t = countingTransport((n) =>
+      n === 2
+        ? Response.json({ error: "slow down" }, { status: 429, headers: { "retry-after": "5" } })
+        : Response.json({})
+    );
+    const a = client(clock, t.fetch, { store });
+    const b = client(clock, t.fetch, { store, syncMs: 1000 });
+    await get(b.vobiz); // B has read the store now (nothing there)
+    await assert.rejects(get(a.vobiz), { code: "HTTP_ERROR", status: 429 });
+    assert.deepEqual(await store.getItem("vobiz-kit:rate-limit:pause:MA_MOCK0001"), {
+      until: clock.now() + 5000,
+    });
+    assert.equal(b.limiter.state().pausedForMs, 0);
+    await clock.advance(1000);
+    const later = settled([get(b.vobiz)]);
+    await tick();
+    assert.equal(t.seen.length, 2); // B waits for A's pause to end
+    assert.equal(b.limiter.state().pausedForMs, 4000);
+    await clock.advance(3999);
+    await tick();
+    assert.equal(t.seen.length, 2);
+    await clock.advance(1);
+    await drive(clock, later.done);
+    assert.equal(t.seen.length, 3);
+    assert.deepEqual(b.events, ["queued 1/1000"]);
+  });
+
+  test("a failing store is ignored", async () => {
+    const clock = fakeClock();
+    const down = () => Promise.reject(new Error("store down"));
+    const store = { getItem: down, setItem: down, removeItem: down, getKeys: down };
+    const t = countingTransport((n) =>
+      n === 1
+        ? new Response("busy", { status: 429, headers: { "retry-after": "2" } })
+        : Response.json({})
+    );
+    const { vobiz, limiter } = client(clock, t.fetch, { store });
+    await assert.rejects(get(vobiz), { code: "HTTP_ERROR", status: 429 });
+    assert.equal(limiter.state().pausedForMs, 2000);
+    await clock.advance(2000);
+    await get(vobiz);
+    assert.equal(t.seen.length, 2);
   });
 });
 

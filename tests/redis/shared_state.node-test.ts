@@ -7,10 +7,17 @@ import assert from "node:assert/strict";
 import { createStorage, type Storage } from "unstorage";
 import redisDriver from "unstorage/drivers/redis";
 import { Redis } from "ioredis";
-import { createClient, type VobizClient, type VobizPlugin } from "../../mod.ts";
+import {
+  createClient,
+  VobizCircuitOpenError,
+  type VobizClient,
+  type VobizPlugin,
+  VobizRateLimitedError,
+} from "../../mod.ts";
 import { cache, type CachePlugin } from "../../plugins/cache.ts";
 import { circuitBreaker } from "../../plugins/circuit_breaker.ts";
 import { idempotency } from "../../plugins/idempotency.ts";
+import { rateLimit } from "../../plugins/rate_limit.ts";
 import { createMockVobiz, type MockServer } from "../../testing/mod.ts";
 import { startRedis } from "../../scripts/redis.mjs";
 import { fakeClock } from "../_support/fake_clock.ts";
@@ -138,5 +145,45 @@ describe("Redis: an open circuit", () => {
     assert.equal(breaker.state("GET /Account/{auth_id}/balance/{currency}"), "open");
     assert.equal((await reader.balance.get()).balance, 1000); // circuit open: stale entry
     assert.equal(mock.received.length, 2); // the writer's GET and the one that failed
+  });
+});
+
+describe("Redis: an open circuit shared by two instances", () => {
+  test("A's breaker opens; B fails fast with CIRCUIT_OPEN without sending", async () => {
+    const key = "GET /Account/{auth_id}/balance/{currency}";
+    const a = circuitBreaker({ store: storage, failureThreshold: 2 });
+    const b = circuitBreaker({ store: storage, failureThreshold: 2 });
+    const first = instance([a]);
+    const second = instance([b]);
+    mock.fault({ path: "/Account/{auth_id}/balance/{currency}", status: 503, times: Infinity });
+    for (let i = 0; i < 2; i++) await assert.rejects(first.balance.get(), { status: 503 });
+    assert.equal(a.state(key), "open");
+    const sent = mock.received.length;
+    const error = await second.balance.get().catch((e: unknown) => e);
+    assert.ok(error instanceof VobizCircuitOpenError, String(error));
+    assert.equal(error.key, key);
+    assert.equal(error.retryAfterMs, 30_000);
+    assert.equal(mock.received.length, sent);
+    assert.equal(b.state(key), "open");
+    const stored = JSON.parse(
+      (await inspect.get(
+        `vobiz-kit:circuit:${encodeURIComponent(key)}:open`,
+      ))!,
+    );
+    assert.equal(stored.openUntil - stored.openedAt, 30_000);
+  });
+});
+
+describe("Redis: a 429 pause shared by two instances", () => {
+  test("after A's 429, B waits out the pause instead of sending", async () => {
+    const first = instance([rateLimit({ store: storage })]);
+    const second = instance([rateLimit({ store: storage, maxWaitMs: 1000 })]);
+    mock.fault({ path: "/Account/{auth_id}/balance/{currency}", status: 429, retryAfter: 20 });
+    await assert.rejects(first.balance.get(), { status: 429 });
+    const sent = mock.received.length;
+    const error = await second.balance.get().catch((e: unknown) => e);
+    assert.ok(error instanceof VobizRateLimitedError, String(error));
+    assert.equal(error.retryAfterMs, 20_000);
+    assert.equal(mock.received.length, sent);
   });
 });
