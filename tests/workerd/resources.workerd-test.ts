@@ -182,6 +182,7 @@ test("bad input is rejected inside workerd with VALIDATION_ERROR; the mock recei
     trunksCreated: [],
     trunksDeleted: [],
     debits: [],
+    refreshes: [],
   });
 });
 
