@@ -249,27 +249,39 @@ export function logging(options: LoggingOptions = {}): LoggingPlugin {
     state.lastLogged = attempt;
   }
 
+  async function attemptRecord(
+    context: CallContext,
+    request: Request,
+    response: Response,
+    attempt: number,
+    state: CallState,
+  ): Promise<void> {
+    const record = base(context, "debug", "attempt");
+    record.attempt = attempt;
+    record.status = response.status;
+    record.durationMs = now() - state.attemptStart;
+    const parsed = parseErrorBody(await readJson(response));
+    if (parsed.requestId !== undefined) record.vobizRequestId = parsed.requestId;
+    if (!response.ok && parsed.code !== undefined) record.vobizCode = parsed.code;
+    if (options.headers) record.requestHeaders = Object.fromEntries(request.headers);
+    record.msg = `${context.method} ${context.route} attempt ${attempt} → ${response.status}`;
+    write(record);
+    state.lastLogged = attempt;
+  }
+
   return {
     name: "logging",
     setup(host: PluginHost) {
       now = () => host.clock.now();
       const { hooks } = host;
       const offs = [
-        hooks.hook("afterResponse", async ({ context, request, response, attempt }) => {
+        // Not async: without attempt records (the default level) it only notes the status.
+        hooks.hook("afterResponse", ({ context, request, response, attempt }) => {
           const state = stateOf(context);
           state.lastStatus = response.status;
-          if (!attemptsWanted(state)) return;
-          const record = base(context, "debug", "attempt");
-          record.attempt = attempt;
-          record.status = response.status;
-          record.durationMs = now() - state.attemptStart;
-          const parsed = parseErrorBody(await readJson(response));
-          if (parsed.requestId !== undefined) record.vobizRequestId = parsed.requestId;
-          if (!response.ok && parsed.code !== undefined) record.vobizCode = parsed.code;
-          if (options.headers) record.requestHeaders = Object.fromEntries(request.headers);
-          record.msg = `${context.method} ${context.route} attempt ${attempt} → ${response.status}`;
-          write(record);
-          state.lastLogged = attempt;
+          return attemptsWanted(state)
+            ? attemptRecord(context, request, response, attempt, state)
+            : undefined;
         }),
         hooks.hook("retry:scheduled", ({ context }) => {
           stateOf(context).failedAt = now();

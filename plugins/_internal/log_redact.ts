@@ -43,35 +43,56 @@ export type Redact = (value: unknown) => unknown;
 export function createRedactor(extra: readonly string[] = []): Redact {
   const keys = new Set(extra.filter((entry) => !entry.includes(".")).map(normalize));
   const paths = extra.filter((entry) => entry.includes(".")).map((entry) => entry.split("."));
-  const secret = (key: string) => isSecretKey(key) || keys.has(normalize(key));
+  // Record keys, header names and body fields repeat from call to call: each is judged once.
+  const judged = new Map<string, boolean>();
+  const secret = (key: string) => {
+    let answer = judged.get(key);
+    if (answer === undefined) {
+      if (judged.size >= 1000) judged.clear(); // bounded: keys of arbitrary bodies come and go
+      judged.set(key, answer = isSecretKey(key) || keys.has(normalize(key)));
+    }
+    return answer;
+  };
 
-  function walk(value: unknown, depth: number, seen: WeakSet<object>): unknown {
+  // `parents`: the objects being copied above this one (a cycle back to one is "[Circular]").
+  function walk(value: unknown, parents: object[]): unknown {
     if (typeof value === "string") return scrubText(value, secret);
     if (typeof value !== "object" || value === null) return value;
-    if (seen.has(value)) return "[Circular]";
-    if (depth > 16) return "[Truncated]";
-    seen.add(value);
+    if (parents.includes(value)) return "[Circular]";
+    if (parents.length > 16) return "[Truncated]";
+    parents.push(value);
     let result: unknown;
-    if (Array.isArray(value)) result = value.map((item) => walk(item, depth + 1, seen));
+    if (Array.isArray(value)) result = value.map((item) => walk(item, parents));
     else {
+      const record = value as Record<string, unknown>;
       // `{ field: "password", value: "…" }`: how validation errors echo what was sent.
       const named = nameFields.some((name) => {
-        const field = (value as Record<string, unknown>)[name];
+        const field = record[name];
         return typeof field === "string" && secret(field.split(".").at(-1) ?? field);
       });
-      result = Object.fromEntries(
-        Object.entries(value).map(([key, item]) => [
-          key,
-          secret(key) || (named && valueFields.has(key)) ? REDACTED : walk(item, depth + 1, seen),
-        ]),
-      );
+      const copy: Record<string, unknown> = {};
+      for (const key of Object.keys(record)) {
+        const item = secret(key) || (named && valueFields.has(key))
+          ? REDACTED
+          : walk(record[key], parents);
+        // an own "__proto__" key stays a plain key of the copy, as in the input
+        if (key === "__proto__") {
+          Object.defineProperty(copy, key, {
+            value: item,
+            enumerable: true,
+            writable: true,
+            configurable: true,
+          });
+        } else copy[key] = item;
+      }
+      result = copy;
     }
-    seen.delete(value);
+    parents.pop();
     return result;
   }
 
   return (value) => {
-    const copy = walk(value, 0, new WeakSet());
+    const copy = walk(value, []);
     for (const path of paths) redactPath(copy, path);
     return copy;
   };
@@ -82,9 +103,12 @@ export function createRedactor(extra: readonly string[] = []): Redact {
 const pairs = /(["']?)([A-Za-z][\w-]*)\1(\s*[:=]\s*)("(?:[^"\\]|\\.)*"|'[^']*'|[^\s&,;}"'?#]+)/g;
 const schemes = /\b(Bearer|Basic|Digest)\s+[\w.~+/=-]+/gi;
 const jwts = /\beyJ[\w-]{4,}\.[\w-]{4,}\.[\w-]*/g;
+const maySecret = /[:=]|eyJ|bearer|basic|digest/i;
 
 /** Removes secrets from free text. */
 export function scrubText(text: string, secret: (key: string) => boolean = isSecretKey): string {
+  // Each pattern below needs one of these (most log strings have none): a cheap test first.
+  if (!maySecret.test(text)) return text;
   return text
     .replace(schemes, (_, scheme: string) => `${scheme} ${REDACTED}`)
     .replace(jwts, REDACTED)
