@@ -82,9 +82,10 @@ interface Core {
   readonly fetch: FetchLike | undefined;
   readonly teardowns: (() => void)[];
   readonly pluginNames: string[];
-  // Per-call ky hooks, indexed by a mask: 1 beforeRequest, 2 afterResponse, 4 beforeRetry.
+  // Per-call ky hooks, indexed by a mask: 1 beforeRequest, 2 beforeRetry.
   readonly kyHooks: (KyHooks | undefined)[];
-  // Whether a plugin configured ky (retries are possible only then).
+  // Whether a plugin configured ky: only then can a call be retried, or its transport be wrapped
+  // by a plugin's ky `init` hook (then afterResponse is dispatched around that wrapper).
   retries: boolean;
 }
 
@@ -166,6 +167,22 @@ export function createClient(options: ClientOptions = {}): VobizClient {
   core.retries = kyOptions.length > 0;
   let instance = createKy(core, options);
   for (const extra of kyOptions) instance = instance.extend(extra);
+  if (core.retries) {
+    // Last init hook: wraps the transport as the plugins left it (a paid write's state check, a
+    // token refresh), so afterResponse sees each attempt's final answer, as it would from ky.
+    instance = instance.extend({
+      hooks: {
+        init: [(kyOptions) => {
+          const context = (kyOptions.context as { vobiz: CallContext }).vobiz;
+          kyOptions.fetch = afterEachAttempt(
+            core.hooks,
+            context,
+            kyOptions.fetch as FetchLike,
+          ) as NonNullable<KyOptions["fetch"]>;
+        }],
+      },
+    });
+  }
   Object.defineProperty(core, "ky", { value: instance });
   return client;
 }
@@ -174,21 +191,24 @@ function createKy(core: Core, options: ClientOptions): KyInstance {
   const { hooks } = core;
   const contextOf = (kyOptions: { context: Record<string, unknown> }) =>
     kyOptions.context["vobiz"] as CallContext;
-  // One ky hook per hook point, dispatching to the bus: ky clones the response per afterResponse
-  // hook, so N ky hooks would cost N clones. The hooks are given per call, and only those the bus
-  // has handlers for (see request): with none, ky skips the response clone, its hook merging and
-  // dispatch. beforeRetry also keeps `context.attempt` current, so it is given whenever a plugin
-  // configured ky (only then can a call be retried).
+  // One ky hook per hook point, dispatching to the bus, given per call and only where the bus has
+  // handlers (see request): with none, ky skips its hook merging and dispatch. beforeRetry keeps
+  // `context.attempt` current, so it is given whenever a plugin configured ky (only then can a call
+  // be retried). afterResponse is not a ky hook: ky clones every response for its afterResponse
+  // hooks (a tee per call); the core dispatches it from the transport instead (afterEachAttempt).
   const beforeRequest: KyHooks["beforeRequest"] = [
     async ({ request, options }) => {
+      const context = contextOf(options);
       let answer: Response | undefined;
       await hooks.callHook("beforeRequest", {
-        context: contextOf(options),
+        context,
         request,
         respondWith: (response) => {
           answer = response;
         },
       });
+      // An answer given in beforeRequest (a cache hit, a replay) still passes afterResponse.
+      if (answer !== undefined) await dispatchAfterResponse(hooks, context, request, answer);
       return answer;
     },
   ];
@@ -204,23 +224,10 @@ function createKy(core: Core, options: ClientOptions): KyInstance {
       });
     },
   ];
-  const afterResponse: KyHooks["afterResponse"] = [
-    async ({ request, options, response, retryCount }) => {
-      const context = contextOf(options);
-      context.attempt = retryCount;
-      await hooks.callHook("afterResponse", {
-        context,
-        request,
-        response: shareBody(response),
-        attempt: retryCount,
-      });
-    },
-  ];
-  for (let mask = 0; mask < 8; mask++) {
+  for (let mask = 0; mask < 4; mask++) {
     const set: KyHooks = {};
     if (mask & 1) set.beforeRequest = beforeRequest;
-    if (mask & 2) set.afterResponse = afterResponse;
-    if (mask & 4) set.beforeRetry = beforeRetry;
+    if (mask & 2) set.beforeRetry = beforeRetry;
     core.kyHooks.push(mask === 0 ? undefined : set);
   }
   return ky.create({
@@ -267,15 +274,18 @@ function makeClient(core: Core, credentials: AccountCredentials): VobizClient {
     const { hooks } = core;
     try {
       options.signal?.throwIfAborted(); // an aborted call sends nothing, whatever the transport
-      const after = listening(hooks, "afterResponse");
+      const send = withToken(core.fetch, authToken);
       const kyOptions = kyOptionsFor(options, {
         method: upperMethod,
         headers: { ...options.headers, "x-auth-id": authId, "x-request-id": context.requestId },
         context: { vobiz: context },
-        fetch: withToken(core.fetch, authToken) as NonNullable<KyOptions["fetch"]>,
+        // With plugins that configured ky, the last init hook adds the afterResponse dispatch.
+        fetch: (core.retries ? send : afterEachAttempt(hooks, context, send)) as NonNullable<
+          KyOptions["fetch"]
+        >,
       });
       const kyHooks = core.kyHooks[
-        (listening(hooks, "beforeRequest") ? 1 : 0) | (after ? 2 : 0) | (core.retries ? 4 : 0)
+        (listening(hooks, "beforeRequest") ? 1 : 0) | (core.retries ? 2 : 0)
       ];
       if (kyHooks !== undefined) kyOptions.hooks = kyHooks;
       const pending = core.ky(url, kyOptions);
@@ -330,16 +340,64 @@ function makeClient(core: Core, credentials: AccountCredentials): VobizClient {
 const decoder = new TextDecoder();
 const parseBody = (text: string): unknown => (text === "" ? undefined : JSON.parse(text));
 
-// afterResponse handlers share one read of the copy ky made for the hook: its text(), json(),
-// arrayBuffer() and bytes() answer from that read, so a handler that reads the body leaves it
-// readable for the next one (bodyUsed stays false), and its clone() is a new response fed from that
-// read rather than a tee (~30 µs each on Node). Only `body`, the raw stream, is single-use.
+// afterResponse is dispatched from the transport, per attempt: the handlers get the answer itself,
+// not a copy (ky's own afterResponse hook would tee every response). Handler time counts toward the
+// attempt's timeout; a handler that throws fails the call with its error (ky retries only HTTP,
+// network and timeout errors), and the answer's body is cancelled.
+function afterEachAttempt(
+  hooks: Hookable<VobizHooks>,
+  context: CallContext,
+  send: FetchLike,
+): FetchLike {
+  if (!listening(hooks, "afterResponse")) return send;
+  return async (request, init) => {
+    const response = await send(request, init);
+    await dispatchAfterResponse(hooks, context, request, response);
+    return response;
+  };
+}
+
+async function dispatchAfterResponse(
+  hooks: Hookable<VobizHooks>,
+  context: CallContext,
+  request: Request,
+  response: Response,
+): Promise<void> {
+  try {
+    await hooks.callHook("afterResponse", {
+      context,
+      request,
+      response: shareBody(response),
+      attempt: context.attempt,
+    });
+  } catch (error) {
+    void rawBody(response)?.cancel().catch(() => {}); // a body being read is locked: nothing to do
+    throw error;
+  }
+}
+
+// The handlers and, after them, ky share one read of the body: text(), json(), arrayBuffer() and
+// bytes() answer from that read, so a handler that reads the body leaves it readable for the next
+// one and for ky (bodyUsed stays false); clone() and body give a new stream fed from that read
+// rather than a tee (~30 µs each on Node). Before any read, body is the answer's own stream.
 const reads = new WeakMap<Response, Promise<ArrayBuffer>>();
+const rawBody = (response: Response): ReadableStream<Uint8Array<ArrayBuffer>> | null =>
+  Reflect.get(Response.prototype, "body", response);
 
 function sharedRead(response: Response): Promise<ArrayBuffer> {
   let read = reads.get(response);
   if (read === undefined) reads.set(response, read = Response.prototype.arrayBuffer.call(response));
   return read;
+}
+
+// A stream of the shared read, pulled only when read.
+function streamOf(read: Promise<ArrayBuffer>): ReadableStream<Uint8Array<ArrayBuffer>> {
+  return new ReadableStream<Uint8Array<ArrayBuffer>>({
+    pull: async (controller) => {
+      controller.enqueue(new Uint8Array(await read));
+      controller.close();
+    },
+  }, { highWaterMark: 0 });
 }
 
 class SharedBodyResponse extends Response {
@@ -358,20 +416,18 @@ class SharedBodyResponse extends Response {
   override get bodyUsed(): boolean {
     return false;
   }
+  override get body(): ReadableStream<Uint8Array<ArrayBuffer>> | null {
+    const read = reads.get(this);
+    return read === undefined ? rawBody(this) : streamOf(read);
+  }
   override clone(): Response {
-    const body = new ReadableStream<Uint8Array>({
-      pull: async (controller) => {
-        controller.enqueue(new Uint8Array(await sharedRead(this)));
-        controller.close();
-      },
-    }, { highWaterMark: 0 }); // pulled only when read
     const { status, statusText, headers } = this;
-    return new Response(body, { status, statusText, headers });
+    return new Response(streamOf(sharedRead(this)), { status, statusText, headers });
   }
 }
 
 function shareBody(response: Response): Response {
-  return response.body === null
+  return rawBody(response) === null || response instanceof SharedBodyResponse
     ? response
     : Object.setPrototypeOf(response, SharedBodyResponse.prototype);
 }

@@ -59,11 +59,19 @@ export interface BeforeRetryEvent {
   readonly attempt: number;
 }
 
-/** Payload of `afterResponse`: once per attempt that got an answer, error statuses included. */
+/**
+ * Payload of `afterResponse`: once per attempt that got an answer, error statuses included, and
+ * once for an answer given with `respondWith`. The core dispatches it from the transport (no copy
+ * of the answer is made): handler time counts toward the attempt's `timeout`, and a handler that
+ * throws fails the call with its error.
+ */
 export interface AfterResponseEvent {
   readonly context: CallContext;
   readonly request: Request;
-  /** A clone of the answer, shared by every handler: to read its body, read `response.clone()`. */
+  /**
+   * The answer itself. `text()`, `json()`, `arrayBuffer()`, `bytes()` and `clone()` share one read
+   * of its body, so every handler and then the caller can read it; read it while the handler runs.
+   */
   readonly response: Response;
   /** 0 for the first attempt. */
   readonly attempt: number;

@@ -271,6 +271,84 @@ describe("request id and hooks", () => {
   });
 });
 
+describe("afterResponse", () => {
+  test("handlers get the answer itself, and all of them and the caller can read its body", async () => {
+    const answer = me();
+    const vobiz = createClient({ ...base, fetch: () => Promise.resolve(answer) });
+    const read: unknown[] = [];
+    let same = 0;
+    for (let i = 0; i < 2; i++) {
+      vobiz.hooks.hook("afterResponse", async ({ response }) => {
+        if (response === answer) same++;
+        read.push(await response.json(), await response.clone().text());
+      });
+    }
+    assert.deepEqual(await vobiz.account.get(), { auth_id: "MA_TEST0001", name: "Test" });
+    assert.equal(same, 2, "no copy of the answer is made for the handlers");
+    const text = JSON.stringify({ auth_id: "MA_TEST0001", name: "Test" });
+    assert.deepEqual(read, [JSON.parse(text), text, JSON.parse(text), text]);
+  });
+
+  test("an error answer a handler read still gives the caller its Vobiz error", async () => {
+    const vobiz = createClient({
+      ...base,
+      fetch: stub(Response.json({
+        status: "error",
+        error: { code: "INSUFFICIENT_BALANCE", message: "Not enough" },
+        requestId: "req_402",
+      }, { status: 402 })).fetch,
+    });
+    let handlerSaw: unknown;
+    vobiz.hooks.hook("afterResponse", async ({ response }) => {
+      handlerSaw = ((await response.json()) as { error: { code: string } }).error.code;
+    });
+    const error = await vobiz.account.get().catch((e: unknown) => e);
+    assert.ok(error instanceof VobizHttpError);
+    assert.deepEqual(
+      [handlerSaw, error.status, error.vobizCode, error.vobizRequestId],
+      ["INSUFFICIENT_BALANCE", 402, "INSUFFICIENT_BALANCE", "req_402"],
+    );
+  });
+
+  test("it sees the answer a plugin's transport settled on, and answers given in beforeRequest", async () => {
+    const s = stub(new Response("token expired", { status: 401 }));
+    // A plugin that wraps the transport (as token refresh and idempotency do) and replaces the
+    // first answer: afterResponse sees only the replacement.
+    const replacing: VobizPlugin = {
+      name: "replacing",
+      setup: (host) =>
+        host.configureKy({
+          hooks: {
+            init: [(options) => {
+              const send = options.fetch!;
+              options.fetch = async (input, init) => {
+                void (await send(input, init)).body?.cancel(); // a tee branch: do not wait
+                return Response.json({ auth_id: "MA_REPLACED" });
+              };
+            }],
+          },
+        }),
+    };
+    const vobiz = createClient({ ...base, fetch: s.fetch, plugins: [replacing] });
+    const seen: [number, unknown, number][] = [];
+    vobiz.hooks.hook("afterResponse", async ({ response, attempt }) => {
+      seen.push([response.status, await response.json(), attempt]);
+    });
+    assert.equal((await vobiz.account.get()).auth_id, "MA_REPLACED");
+    const off = vobiz.hooks.hook("beforeRequest", ({ respondWith }) => {
+      respondWith(Response.json({ auth_id: "MA_CACHED" }));
+    });
+    assert.equal((await vobiz.account.get()).auth_id, "MA_CACHED");
+    off();
+    assert.deepEqual(seen, [[200, { auth_id: "MA_REPLACED" }, 0], [
+      200,
+      { auth_id: "MA_CACHED" },
+      0,
+    ]]);
+    assert.equal(s.seen.length, 1);
+  });
+});
+
 describe("error shapes", () => {
   const shapes: [string, Response, Record<string, unknown>][] = [
     [

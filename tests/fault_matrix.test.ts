@@ -220,7 +220,13 @@ async function runMatrixCell(
   // Let anything still settling in the background (revalidation, cancelled tees) finish.
   for (let i = 0; i < 20; i++) await new Promise((resolve) => setTimeout(resolve, 0));
   client.close();
-  const unread = handedOut.filter((response) => response.body !== null && !response.bodyUsed);
+  // The stream's own state: afterResponse handlers see the answer through shared-read methods that
+  // keep reporting it readable (bodyUsed false), so ask Response.prototype, not the answer.
+  const raw = (response: Response, name: "body" | "bodyUsed") =>
+    Reflect.get(Response.prototype, name, response);
+  const unread = handedOut.filter((response) =>
+    raw(response, "body") !== null && !raw(response, "bodyUsed")
+  );
   return { outcomes, log, unread: unread.length };
 }
 
