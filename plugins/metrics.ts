@@ -20,11 +20,12 @@
  *
  * @module
  */
-import type { CallContext, CircuitState } from "../src/hooks.ts";
+import { type Clock, systemClock } from "../src/clock.ts";
+import type { CacheEvent, CallContext, CircuitState } from "../src/hooks.ts";
 import type { PluginHost, VobizPlugin } from "../src/plugin.ts";
 import { answerCountsOf, answerKind, balanceOf, readJson } from "./_internal/metric_answers.ts";
 import { type BalanceTrend, balanceTrend } from "./_internal/metric_balance_rate.ts";
-import { type Histogram, merge, quantile } from "./_internal/metric_histogram.ts";
+import { type Histogram, newHistogram, observe, quantile } from "./_internal/metric_histogram.ts";
 import { codeLabel, methodLabel, routeLabel, statusClass } from "./_internal/metric_labels.ts";
 import type { OtelMeter } from "./_internal/metric_otel.ts";
 import { toPrometheusText } from "./_internal/metric_prometheus.ts";
@@ -205,6 +206,9 @@ export interface MetricsPlugin extends VobizPlugin {
 
 const HOUR = 3_600_000;
 const circuitValue: Record<CircuitState, number> = { closed: 0, "half-open": 1, open: 2 };
+const iso = (at: number): string => new Date(at).toISOString();
+const ROUTE = ["route", "method"];
+type CacheField = "hits" | "misses" | "stale" | "invalidations";
 
 /**
  * Creates the metrics plugin. Memory is bounded: labels never include a raw URL (raw paths are
@@ -219,159 +223,178 @@ const circuitValue: Record<CircuitState, number> = { closed: 0, "half-open": 1, 
  * ```
  */
 export function metrics(options: MetricsOptions = {}): MetricsPlugin {
-  const registry = createRegistry(options.maxSeries ?? 500, options.meter);
-  const calls = registry.counter({
-    name: "vobiz_requests_total",
-    help: "Calls to the Vobiz API, by final outcome.",
-    labels: ["route", "method", "status_class", "outcome"],
-    otel: "vobiz.client.requests",
-    unit: "{call}",
-  });
-  const duration = registry.histogram({
-    name: "vobiz_request_duration_seconds",
-    help: "Duration of calls to the Vobiz API, retries included.",
-    labels: ["route", "method"],
-    otel: "vobiz.client.request.duration",
-    unit: "s",
-  });
-  const errors = registry.counter({
-    name: "vobiz_errors_total",
-    help: "Failed calls, by error code.",
-    labels: ["route", "method", "code"],
-    otel: "vobiz.client.errors",
-    unit: "{call}",
-  });
-  const retries = registry.counter({
-    name: "vobiz_retries_total",
-    help: "Retries made.",
-    labels: ["route", "method"],
-    otel: "vobiz.client.retries",
-    unit: "{retry}",
-  });
-  const rateLimited = registry.counter({
-    name: "vobiz_rate_limited_total",
-    help: "429 answers (CPS or concurrency limit hit), every attempt counted.",
-    labels: ["route", "method"],
-    otel: "vobiz.client.rate_limited",
-    unit: "{response}",
-  });
-  const limiter = registry.counter({
-    name: "vobiz_rate_limiter_events_total",
-    help: "Events of the client-side rate limiter.",
-    labels: ["event"],
-    otel: "vobiz.client.rate_limiter.events",
-    unit: "{event}",
-  });
-  const transitions = registry.counter({
-    name: "vobiz_circuit_transitions_total",
-    help: "Circuit-breaker state changes.",
-    labels: ["circuit", "from", "to"],
-    otel: "vobiz.client.circuit.transitions",
-    unit: "{transition}",
-  });
-  const circuitState = registry.gauge({
-    name: "vobiz_circuit_state",
-    help: "Circuit state: 0 closed, 1 half-open, 2 open.",
-    labels: ["circuit"],
-    otel: "vobiz.client.circuit.state",
-  });
-  const cacheEvents = registry.counter({
-    name: "vobiz_cache_events_total",
-    help: "Cache lookups and invalidations.",
-    labels: ["event"],
-    otel: "vobiz.client.cache.events",
-    unit: "{event}",
-  });
-  const cacheRatio = registry.gauge({
-    name: "vobiz_cache_hit_ratio",
-    help: "Cache hits / (hits + misses).",
-    labels: [],
-    otel: "vobiz.client.cache.hit_ratio",
-    unit: "1",
-  });
-  const refreshes = registry.counter({
-    name: "vobiz_token_refreshes_total",
-    help: "Access-token refreshes.",
-    labels: ["reason"],
-    otel: "vobiz.client.token.refreshes",
-    unit: "{refresh}",
-  });
-  const balanceGauge = registry.gauge({
-    name: "vobiz_balance",
-    help: "Account balance, from the latest balance answer.",
-    labels: ["currency"],
-    otel: "vobiz.account.balance",
-  });
-  const spendGauge = registry.gauge({
-    name: "vobiz_balance_consumption_per_hour",
-    help: "Balance spent per hour, from balance answers over time.",
-    labels: ["currency"],
-    otel: "vobiz.account.balance.consumption_rate",
-  });
-  const asrGauge = registry.gauge({
-    name: "vobiz_answer_seizure_ratio",
-    help: "Answered / attempted calls, from the latest CDR answer.",
-    labels: [],
-    otel: "vobiz.calls.answer_seizure_ratio",
-    unit: "1",
-  });
+  const { families, define } = createRegistry(options.maxSeries ?? 500, options.meter);
+  const calls = define(
+    "counter",
+    "vobiz_requests_total",
+    [...ROUTE, "status_class", "outcome"],
+    "Calls to the Vobiz API, by final outcome.",
+    "vobiz.client.requests",
+    "{call}",
+  );
+  // Its series' `value` counts the route's failures.
+  const duration = define(
+    "histogram",
+    "vobiz_request_duration_seconds",
+    ROUTE,
+    "Duration of calls to the Vobiz API, retries included.",
+    "vobiz.client.request.duration",
+    "s",
+  );
+  const errors = define(
+    "counter",
+    "vobiz_errors_total",
+    [...ROUTE, "code"],
+    "Failed calls, by error code.",
+    "vobiz.client.errors",
+    "{call}",
+  );
+  const retries = define(
+    "counter",
+    "vobiz_retries_total",
+    ROUTE,
+    "Retries made.",
+    "vobiz.client.retries",
+    "{retry}",
+  );
+  const rateLimited = define(
+    "counter",
+    "vobiz_rate_limited_total",
+    ROUTE,
+    "429 answers (CPS or concurrency limit hit), every attempt counted.",
+    "vobiz.client.rate_limited",
+    "{response}",
+  );
+  const limiter = define(
+    "counter",
+    "vobiz_rate_limiter_events_total",
+    ["event"],
+    "Events of the client-side rate limiter.",
+    "vobiz.client.rate_limiter.events",
+    "{event}",
+  );
+  const transitions = define(
+    "counter",
+    "vobiz_circuit_transitions_total",
+    ["circuit", "from", "to"],
+    "Circuit-breaker state changes.",
+    "vobiz.client.circuit.transitions",
+    "{transition}",
+  );
+  const circuitState = define(
+    "gauge",
+    "vobiz_circuit_state",
+    ["circuit"],
+    "Circuit state: 0 closed, 1 half-open, 2 open.",
+    "vobiz.client.circuit.state",
+  );
+  const cacheEvents = define(
+    "counter",
+    "vobiz_cache_events_total",
+    ["event"],
+    "Cache lookups and invalidations.",
+    "vobiz.client.cache.events",
+    "{event}",
+  );
+  const cacheRatio = define(
+    "gauge",
+    "vobiz_cache_hit_ratio",
+    [],
+    "Cache hits / (hits + misses).",
+    "vobiz.client.cache.hit_ratio",
+    "1",
+  );
+  const refreshes = define(
+    "counter",
+    "vobiz_token_refreshes_total",
+    ["reason"],
+    "Access-token refreshes.",
+    "vobiz.client.token.refreshes",
+    "{refresh}",
+  );
+  const balanceGauge = define(
+    "gauge",
+    "vobiz_balance",
+    ["currency"],
+    "Account balance, from the latest balance answer.",
+    "vobiz.account.balance",
+  );
+  const spendGauge = define(
+    "gauge",
+    "vobiz_balance_consumption_per_hour",
+    ["currency"],
+    "Balance spent per hour, from balance answers over time.",
+    "vobiz.account.balance.consumption_rate",
+  );
+  const asrGauge = define(
+    "gauge",
+    "vobiz_answer_seizure_ratio",
+    [],
+    "Answered / attempted calls, from the latest CDR answer.",
+    "vobiz.calls.answer_seizure_ratio",
+    "1",
+  );
 
-  let clock: { now(): number } = { now: () => Date.now() };
-  const lastStatus = new WeakMap<CallContext, number>();
+  let clock: Clock = systemClock;
+  const all = newHistogram(); // every call, whatever its route
+  let failed = 0;
   const fromCache = new WeakSet<CallContext>();
-  const trends = new Map<string, BalanceTrend>();
-  const balances: Record<string, BalanceMetrics> = {};
+  const balances = new Map<
+    string,
+    { balance: number; consumptionPerHour: number | null; trend: BalanceTrend; time: number }
+  >();
   const circuits: Record<string, CircuitState> = {};
-  const cache = { hits: 0, misses: 0, stale: 0, invalidations: 0 };
+  const cache: Record<CacheField, number> = { hits: 0, misses: 0, stale: 0, invalidations: 0 };
   const refreshTimes: number[] = [];
   let refreshTotal = 0;
-  let asr: MetricsSnapshot["asr"] = null;
+  let asr: { ratio: number; answered: number; total: number; at: number } | undefined;
 
-  // Route templates repeat: remember their labels (bounded, as raw routes may not repeat).
-  const routeLabels = new Map<string, string>();
-  function labelsOf(context: CallContext): string[] {
-    let route = routeLabels.get(context.route);
-    if (route === undefined) {
-      if (routeLabels.size >= 1000) routeLabels.clear();
-      routeLabels.set(context.route, route = routeLabel(context.route));
+  // The [route, method] labels of a call, kept per route and method: no work per call once seen
+  // (bounded, as raw routes may not repeat).
+  const labelCache = new Map<string, Record<string, string[]>>();
+  function labelsOf({ route, method }: CallContext): string[] {
+    let byMethod = labelCache.get(route);
+    if (byMethod === undefined) {
+      if (labelCache.size >= 1000) labelCache.clear();
+      labelCache.set(route, byMethod = {});
     }
-    return [route, methodLabel(context.method)];
+    const label = methodLabel(method);
+    return byMethod[label] ??= [routeLabel(route), label];
   }
 
   function recordBalance(body: unknown): void {
     const reading = balanceOf(body);
-    if (!reading || (!(reading.currency in balances) && Object.keys(balances).length >= 16)) return;
-    const now = clock.now();
-    let trend = trends.get(reading.currency);
-    if (!trend) trends.set(reading.currency, trend = balanceTrend(options.balanceWindowMs ?? HOUR));
-    trend.record(now, reading.balance);
-    const perHour = trend.perHour();
-    balances[reading.currency] = {
-      balance: reading.balance,
-      at: new Date(now).toISOString(),
-      consumptionPerHour: perHour,
-    };
-    balanceGauge.set([reading.currency], reading.balance);
-    if (perHour !== null) spendGauge.set([reading.currency], perHour);
+    if (!reading) return;
+    const { currency, balance } = reading;
+    let state = balances.get(currency);
+    if (!state) {
+      if (balances.size >= 16) return;
+      const trend = balanceTrend(options.balanceWindowMs ?? HOUR);
+      balances.set(currency, state = { balance, consumptionPerHour: null, trend, time: 0 });
+    }
+    state.time = clock.now();
+    state.trend.record(state.time, balance);
+    state.balance = balance;
+    state.consumptionPerHour = state.trend.perHour();
+    balanceGauge.add([currency], balance);
+    if (state.consumptionPerHour !== null) spendGauge.add([currency], state.consumptionPerHour);
   }
 
   function recordAnswers(body: unknown): void {
     const counts = answerCountsOf(body);
     if (!counts) return;
-    const ratio = counts.answered / counts.total;
-    asr = { ratio, ...counts, at: new Date(clock.now()).toISOString() };
-    asrGauge.set([], ratio);
+    asr = { ratio: counts.answered / counts.total, ...counts, at: clock.now() };
+    asrGauge.add([], asr.ratio);
   }
 
-  function onCache(event: "hit" | "miss" | "stale" | "invalidate", context?: CallContext) {
-    cacheEvents.inc([event]);
-    if (event === "hit") cache.hits++;
-    else if (event === "miss") cache.misses++;
-    else if (event === "stale") cache.stale++;
-    else cache.invalidations++;
+  const onCache = (event: string, field: CacheField) => ({ context }: CacheEvent): void => {
+    cacheEvents.add([event], 1);
+    cache[field]++;
     if (context && (event === "hit" || event === "stale")) fromCache.add(context);
-    if (cache.hits + cache.misses > 0) cacheRatio.set([], cache.hits / (cache.hits + cache.misses));
-  }
+    if (cache.hits + cache.misses > 0) {
+      cacheRatio.add([], cache.hits / (cache.hits + cache.misses));
+    }
+  };
 
   return {
     name: "metrics",
@@ -379,43 +402,49 @@ export function metrics(options: MetricsOptions = {}): MetricsPlugin {
       clock = host.clock;
       const { hooks } = host;
       const offs = [
-        hooks.hook("afterResponse", async ({ context, response }) => {
-          lastStatus.set(context, response.status);
-          if (response.status === 429) rateLimited.inc(labelsOf(context));
-          const kind = answerKind(context.method, context.url);
-          if (!kind || !response.ok || fromCache.has(context)) return;
-          const body = await readJson(response);
-          if (kind === "balance") recordBalance(body);
-          else recordAnswers(body);
+        // Synchronous unless the answer carries a balance or CDRs, read once and shared with alerts.
+        hooks.hook("afterResponse", ({ context, response }) => {
+          const { status } = response;
+          context.meta["metrics"] = status; // the status of the call's last answer, for `done`
+          if (status === 429) rateLimited.add(labelsOf(context), 1);
+          const kind = response.ok && !fromCache.has(context)
+            ? answerKind(context.method, context.url)
+            : undefined;
+          return kind &&
+            readJson(response).then(kind === "balance" ? recordBalance : recordAnswers);
         }),
-        hooks.hook("beforeRetry", ({ context }) => retries.inc(labelsOf(context))),
+        hooks.hook("beforeRetry", ({ context }) => void retries.add(labelsOf(context), 1)),
         hooks.hook("done", ({ context, error, durationMs }) => {
           const labels = labelsOf(context);
           const details = error as { status?: unknown; vobizCode?: unknown; code?: unknown };
           const status = error
             ? (typeof details.status === "number" ? details.status : undefined)
-            : lastStatus.get(context) ?? 200;
-          calls.inc([...labels, statusClass(status), error ? "failure" : "success"]);
-          duration.observe(labels, durationMs);
-          if (error) errors.inc([...labels, errorCode(details, status, error.name)]);
+            : (context.meta["metrics"] as number | undefined) ?? 200;
+          calls.add([...labels, statusClass(status), error ? "failure" : "success"], 1);
+          duration.add(labels, durationMs).value += error ? 1 : 0;
+          observe(all, durationMs);
+          if (error) {
+            failed++;
+            errors.add([...labels, errorCode(details, status, error.name)], 1);
+          }
         }),
         hooks.hook("circuit:state", ({ key, from, to }) => {
-          transitions.inc([key, from, to]);
-          circuitState.set([key], circuitValue[to]);
+          transitions.add([key, from, to], 1);
+          circuitState.add([key], circuitValue[to]);
           if (key in circuits || Object.keys(circuits).length < 500) circuits[key] = to;
         }),
-        hooks.hook("cache:hit", ({ context }) => onCache("hit", context)),
-        hooks.hook("cache:miss", ({ context }) => onCache("miss", context)),
-        hooks.hook("cache:stale", ({ context }) => onCache("stale", context)),
-        hooks.hook("cache:invalidate", ({ context }) => onCache("invalidate", context)),
+        hooks.hook("cache:hit", onCache("hit", "hits")),
+        hooks.hook("cache:miss", onCache("miss", "misses")),
+        hooks.hook("cache:stale", onCache("stale", "stale")),
+        hooks.hook("cache:invalidate", onCache("invalidate", "invalidations")),
         hooks.hook("auth:refreshed", ({ reason }) => {
-          refreshes.inc([reason]);
+          refreshes.add([reason], 1);
           refreshTotal++;
           refreshTimes.push(clock.now());
           pruneBefore(refreshTimes, clock.now() - HOUR);
         }),
-        hooks.hook("ratelimit:hit", () => limiter.inc(["hit"])),
-        hooks.hook("ratelimit:queued", () => limiter.inc(["queued"])),
+        hooks.hook("ratelimit:hit", () => void limiter.add(["hit"], 1)),
+        hooks.hook("ratelimit:queued", () => void limiter.add(["queued"], 1)),
       ];
       return () => {
         for (const off of offs) off();
@@ -424,19 +453,32 @@ export function metrics(options: MetricsOptions = {}): MetricsPlugin {
     snapshot(): MetricsSnapshot {
       const now = clock.now();
       pruneBefore(refreshTimes, now - HOUR);
-      const family = (name: string) => registry.families.find((f) => f.name === name);
-      const limiterEvents = sumBy(family("vobiz_rate_limiter_events_total"), 0);
+      const limiterEvents = sumBy(limiter, 0);
+      const lastRefresh = refreshTimes[refreshTimes.length - 1];
       return {
-        at: new Date(now).toISOString(),
-        ...callTotals(family("vobiz_requests_total"), family("vobiz_request_duration_seconds")),
-        errors: sumBy(family("vobiz_errors_total"), 2),
-        retries: total(family("vobiz_retries_total")),
-        rateLimited: total(family("vobiz_rate_limited_total")),
-        rateLimiter: { hits: limiterEvents["hit"] ?? 0, queued: limiterEvents["queued"] ?? 0 },
-        circuits: {
-          transitions: total(family("vobiz_circuit_transitions_total")),
-          states: { ...circuits },
+        at: iso(now),
+        calls: {
+          total: all.count,
+          successes: all.count - failed,
+          failures: failed,
+          latency: latencyOf(all),
         },
+        routes: [...duration.series.values()].map((
+          { labels: [route = "", method = ""], value, histogram = all },
+        ) => ({
+          route,
+          method,
+          calls: histogram.count,
+          successes: histogram.count - value,
+          failures: value,
+          latency: latencyOf(histogram),
+        })).sort((a, b) => b.calls - a.calls),
+        statusClasses: sumBy(calls, 2),
+        errors: sumBy(errors, 2),
+        retries: total(retries),
+        rateLimited: total(rateLimited),
+        rateLimiter: { hits: limiterEvents["hit"] ?? 0, queued: limiterEvents["queued"] ?? 0 },
+        circuits: { transitions: total(transitions), states: { ...circuits } },
         cache: {
           ...cache,
           hitRatio: cache.hits + cache.misses > 0 ? cache.hits / (cache.hits + cache.misses) : null,
@@ -444,15 +486,18 @@ export function metrics(options: MetricsOptions = {}): MetricsPlugin {
         tokenRefreshes: {
           total: refreshTotal,
           lastHour: refreshTimes.length,
-          lastAt: refreshTimes.length > 0
-            ? new Date(refreshTimes[refreshTimes.length - 1] ?? now).toISOString()
-            : null,
+          lastAt: lastRefresh === undefined ? null : iso(lastRefresh),
         },
-        balances: structuredClone(balances),
-        asr: asr === null ? null : { ...asr },
+        balances: Object.fromEntries(
+          [...balances].map(([currency, { balance, time, consumptionPerHour }]) => [
+            currency,
+            { balance, at: iso(time), consumptionPerHour },
+          ]),
+        ),
+        asr: asr ? { ...asr, at: iso(asr.at) } : null,
       };
     },
-    toPrometheus: () => toPrometheusText(registry.families),
+    toPrometheus: () => toPrometheusText(families),
   };
 }
 
@@ -467,79 +512,31 @@ function errorCode(
   return codeLabel(typeof details.code === "string" ? details.code : name);
 }
 
-// Per-route and overall figures from the requests counter and the duration histogram.
-function callTotals(
-  requests: Family | undefined,
-  durations: Family | undefined,
-): Pick<MetricsSnapshot, "calls" | "routes" | "statusClasses"> {
-  const routes = new Map<string, RouteMetrics>();
-  const histograms: Histogram[] = [];
-  for (const series of durations?.series.values() ?? []) {
-    const [route = "", method = ""] = series.labels;
-    if (series.histogram) histograms.push(series.histogram);
-    routes.set(`${route} ${method}`, {
-      route,
-      method,
-      calls: 0,
-      successes: 0,
-      failures: 0,
-      latency: latencyOf(series.histogram),
-    });
-  }
-  const statusClasses: Record<string, number> = {};
-  let successes = 0;
-  let failures = 0;
-  for (const series of requests?.series.values() ?? []) {
-    const [route = "", method = "", status = "", outcome = ""] = series.labels;
-    const entry = routes.get(`${route} ${method}`);
-    statusClasses[status] = (statusClasses[status] ?? 0) + series.value;
-    if (outcome === "success") successes += series.value;
-    else failures += series.value;
-    if (!entry) continue;
-    entry.calls += series.value;
-    if (outcome === "success") entry.successes += series.value;
-    else entry.failures += series.value;
-  }
+function latencyOf(histogram: Histogram): LatencySummary {
+  const { count, sum, max } = histogram;
   return {
-    calls: {
-      total: successes + failures,
-      successes,
-      failures,
-      latency: latencyOf(merge(histograms)),
-    },
-    routes: [...routes.values()].sort((a, b) => b.calls - a.calls),
-    statusClasses,
-  };
-}
-
-function latencyOf(histogram: Histogram | undefined): LatencySummary {
-  if (!histogram || histogram.count === 0) {
-    return { count: 0, meanMs: null, p50Ms: null, p95Ms: null, p99Ms: null, maxMs: null };
-  }
-  return {
-    count: histogram.count,
-    meanMs: Math.round((histogram.sum / histogram.count) * 1000) / 1000,
+    count,
+    meanMs: count ? Math.round((sum / count) * 1000) / 1000 : null,
     p50Ms: quantile(histogram, 0.5),
     p95Ms: quantile(histogram, 0.95),
     p99Ms: quantile(histogram, 0.99),
-    maxMs: histogram.max,
+    maxMs: count ? max : null,
   };
 }
 
-const total = (family: Family | undefined): number =>
-  [...family?.series.values() ?? []].reduce((sum, series) => sum + series.value, 0);
-
 // Sums a family's series by the value of one label.
-function sumBy(family: Family | undefined, label: number): Record<string, number> {
+function sumBy(family: Family, label: number): Record<string, number> {
   const result: Record<string, number> = {};
-  for (const series of family?.series.values() ?? []) {
-    const key = series.labels[label] ?? "";
-    result[key] = (result[key] ?? 0) + series.value;
+  for (const { labels, value } of family.series.values()) {
+    result[labels[label]!] = (result[labels[label]!] ?? 0) + value;
   }
   return result;
 }
 
+const total = (family: Family): number =>
+  Object.values(sumBy(family, 0)).reduce((sum, value) => sum + value, 0);
+
 function pruneBefore(times: number[], cutoff: number): void {
-  while (times.length > 0 && (times[0] ?? cutoff) < cutoff) times.shift();
+  while ((times[0] ?? cutoff) < cutoff) times.shift();
   if (times.length > 10_000) times.splice(0, times.length - 10_000);
 }

@@ -1,6 +1,6 @@
 // Reads the answers that carry account health: balance (`GET /Account/{auth_id}/balance/{currency}`)
 // and CDR lists with their summary (`GET /Account/{auth_id}/cdr`, `/cdr/search`, `/cdr/recent`).
-// Lenient: a field of the wrong type is ignored, nothing here throws.
+// Lenient: a field of the wrong type is ignored, nothing here throws. Shared by metrics and alerts.
 
 type Json = Record<string, unknown>;
 
@@ -12,15 +12,15 @@ const finite = (value: unknown): number | undefined => {
   return typeof number === "number" && Number.isFinite(number) ? number : undefined;
 };
 
-const balancePath = /\/account\/[^/]+\/balance\/[^/]+\/?$/i;
-const cdrListPath = /\/account\/[^/]+\/cdr(\/search|\/recent)?\/?$/i;
+// On the whole URL, matched in its path only (`^[^?#]*`): no URL object per call.
+const balancePath = /^[^?#]*\/account\/[^/?#]+\/balance\/[^/?#]+\/?(?:[?#]|$)/i;
+const cdrListPath = /^[^?#]*\/account\/[^/?#]+\/cdr(?:\/search|\/recent)?\/?(?:[?#]|$)/i;
 
 /** Which health-carrying answer a GET to this URL returns, if any. */
 export function answerKind(method: string, url: string): "balance" | "cdrs" | undefined {
   if (method !== "GET") return undefined;
-  const path = pathOf(url);
-  if (balancePath.test(path)) return "balance";
-  if (cdrListPath.test(path)) return "cdrs";
+  if (balancePath.test(url)) return "balance";
+  if (cdrListPath.test(url)) return "cdrs";
   return undefined;
 }
 
@@ -61,12 +61,12 @@ export interface AnswerCounts {
  */
 export function answerCountsOf(body: unknown): AnswerCounts | undefined {
   if (!isObject(body)) return undefined;
-  const summary = isObject(body["summary"]) ? body["summary"] : undefined;
-  const total = finite(summary?.["totalCalls"]);
-  const answered = finite(summary?.["answeredCalls"]);
+  const summary = isObject(body["summary"]) ? body["summary"] : {};
+  const total = finite(summary["totalCalls"]);
+  const answered = finite(summary["answeredCalls"]);
+  const rate = finite(summary["answerRate"]);
   if (total !== undefined && total > 0) {
     if (answered !== undefined) return { answered: Math.min(answered, total), total };
-    const rate = finite(summary?.["answerRate"]);
     if (rate !== undefined) return { answered: total * (rate > 1 ? rate / 100 : rate), total };
   }
   const data = body["data"];
@@ -81,30 +81,21 @@ export function isAnswered(cdr: unknown): boolean {
   return (typeof answerTime === "string" && answerTime !== "") || (finite(cdr["billsec"]) ?? 0) > 0;
 }
 
-/**
- * The JSON body of a response, read from a clone of it so that other readers are unaffected, or
- * `undefined` when it is not JSON, too large, or malformed. The clone is always read to the end.
- */
-export async function readJson(response: Response, maxBytes = 1_048_576): Promise<unknown> {
-  const type = response.headers.get("content-type") ?? "";
-  const length = Number(response.headers.get("content-length") ?? 0);
-  // A missing content type is tried too (Deno can drop it from test-built responses' clones).
-  const notJson = type !== "" && !/json/i.test(type);
-  if (notJson || length > maxBytes || response.body === null || response.bodyUsed) {
-    return undefined;
-  }
-  try {
-    const text = await response.clone().text();
-    return text.length > maxBytes ? undefined : JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
+// One parse per answer, whichever plugins ask (metrics and alerts both read balance answers).
+const parsed = new WeakMap<Response, Promise<unknown>>();
 
-function pathOf(url: string): string {
-  try {
-    return new URL(url).pathname;
-  } catch {
-    return url.split(/[?#]/, 1)[0] ?? "";
+/**
+ * The JSON body of an `afterResponse` answer, or `undefined` when it is not JSON or larger than
+ * 1 MiB. Read with `text()`, which the core answers from one shared read of the body, leaving it
+ * readable for every other reader; parsed once per answer.
+ */
+export function readJson(response: Response): Promise<unknown> {
+  let body = parsed.get(response);
+  if (body === undefined) {
+    body = response.text().then(
+      (text) => text.length > 1_048_576 ? undefined : JSON.parse(text),
+    ).catch(() => undefined);
+    parsed.set(response, body);
   }
+  return body;
 }

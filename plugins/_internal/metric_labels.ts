@@ -4,12 +4,8 @@
 const methods = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
 
 /** `2xx` … `5xx`, or `none` when there was no answer. */
-export function statusClass(status: number | undefined): string {
-  if (status === undefined || !Number.isInteger(status) || status < 100 || status > 599) {
-    return "none";
-  }
-  return `${Math.floor(status / 100)}xx`;
-}
+export const statusClass = (status: number | undefined): string =>
+  status! >= 100 && status! < 600 ? `${(status! / 100) | 0}xx` : "none";
 
 /** The method, or `OTHER` for anything unusual. */
 export function methodLabel(method: string): string {
@@ -22,14 +18,11 @@ export function methodLabel(method: string): string {
  * has its id-like segments (any digit, `+`, `%`, `@`, `.` or more than 32 characters) replaced with
  * `{id}`, and the query string dropped.
  */
-export function routeLabel(route: string): string {
-  const path = route.split(/[?#]/, 1)[0] ?? "";
-  return path.split("/").map((segment) =>
-    segment.startsWith("{") || !/[\d+%@.]/.test(segment) && segment.length <= 32 ? segment : "{id}"
+export const routeLabel = (route: string): string =>
+  route.replace(/[?#].*/s, "").split("/").map((segment) =>
+    segment[0] === "{" || !/[\d+%@.]/.test(segment) && segment.length <= 32 ? segment : "{id}"
   ).join("/");
-}
 
 /** An error code as a label: a letter then letters, digits, `_`, `.` or `-` (≤ 48), else `OTHER`. */
-export function codeLabel(code: string): string {
-  return /^[A-Za-z][A-Za-z0-9_.-]{0,47}$/.test(code) ? code : "OTHER";
-}
+export const codeLabel = (code: string): string =>
+  /^[A-Za-z][A-Za-z0-9_.-]{0,47}$/.test(code) ? code : "OTHER";

@@ -7,127 +7,96 @@ import type { OtelAttributes, OtelMeter } from "./metric_otel.ts";
 /** One series: its label values and its value (or histogram). */
 export interface Series {
   readonly labels: readonly string[];
+  /** A counter's or gauge's value; free for the owner's use in a histogram series. */
   value: number;
-  readonly histogram: Histogram | undefined;
+  readonly histogram?: Histogram;
 }
 
-/** What defines a family. */
-export interface FamilySpec {
+/** A family and its series. */
+export interface Family {
+  readonly type: "counter" | "gauge" | "histogram";
   /** Prometheus name (`vobiz_requests_total`). */
   readonly name: string;
   readonly help: string;
   readonly labels: readonly string[];
-  /** OpenTelemetry instrument name (`vobiz.client.requests`) and unit. */
-  readonly otel: string;
-  readonly unit?: string;
-}
-
-/** A family and its series. */
-export interface Family extends FamilySpec {
-  readonly type: "counter" | "gauge" | "histogram";
   readonly series: Map<string, Series>;
-}
-
-/** A counter family. */
-export interface Counter {
-  inc(labels: readonly string[], by?: number): void;
-}
-
-/** A gauge family. */
-export interface Gauge {
-  set(labels: readonly string[], value: number): void;
-}
-
-/** A histogram family (values in ms; exported in seconds). */
-export interface HistogramFamily {
-  observe(labels: readonly string[], ms: number): void;
+  /** Adds to a counter, sets a gauge, observes ms in a histogram; returns the series. */
+  add(labels: readonly string[], value: number): Series;
 }
 
 /** All families of one plugin. */
 export interface Registry {
-  readonly families: readonly Family[];
-  counter(spec: FamilySpec): Counter;
-  gauge(spec: FamilySpec): Gauge;
-  histogram(spec: FamilySpec): HistogramFamily;
+  readonly families: Family[];
+  /** A family; `otel` is its OpenTelemetry instrument name (`vobiz.client.requests`). */
+  define(
+    type: Family["type"],
+    name: string,
+    labels: readonly string[],
+    help: string,
+    otel: string,
+    unit?: string,
+  ): Family;
 }
 
 /** A registry with at most `maxSeries` series per family. */
 export function createRegistry(maxSeries: number, meter?: OtelMeter): Registry {
   const families: Family[] = [];
-
-  function family(spec: FamilySpec, type: Family["type"]): Family {
-    const created: Family = { ...spec, type, series: new Map() };
-    families.push(created);
-    return created;
-  }
-
-  // The series for these labels, created on first use; past the cap, the shared `other` series.
-  function seriesOf(target: Family, labels: readonly string[]): Series {
-    const key = labels.join("\u0000");
-    const found = target.series.get(key);
-    if (found) return found;
-    const fits = target.series.size < maxSeries - 1; // one place is kept for `other`
-    const values = fits ? [...labels] : labels.map(() => "other");
-    const overflowKey = values.join("\u0000");
-    const existing = target.series.get(overflowKey);
-    if (existing) return existing;
-    const series: Series = {
-      labels: values,
-      value: 0,
-      histogram: target.type === "histogram" ? newHistogram() : undefined,
-    };
-    target.series.set(fits ? key : overflowKey, series);
-    return series;
-  }
-
-  const attributes = (target: Family, series: Series): OtelAttributes =>
-    Object.fromEntries(target.labels.map((name, i) => [name, series.labels[i] ?? ""]));
-
   return {
     families,
-    counter(spec) {
-      const target = family(spec, "counter");
-      const instrument = meter?.createCounter(spec.otel, options(spec));
-      return {
-        inc(labels, by = 1) {
-          const series = seriesOf(target, labels);
-          series.value += by;
-          instrument?.add(by, attributes(target, series));
-        },
-      };
-    },
-    gauge(spec) {
-      const target = family(spec, "gauge");
-      meter?.createObservableGauge(spec.otel, options(spec)).addCallback((result) => {
-        for (const series of target.series.values()) {
-          result.observe(series.value, attributes(target, series));
+    define(type, name, labels, help, otel, unit) {
+      const series = new Map<string, Series>();
+      const attributes = (target: Series): OtelAttributes =>
+        Object.fromEntries(labels.map((label, i) => [label, target.labels[i]!]));
+      const options = unit ? { description: help, unit } : { description: help };
+      let record: ((value: number, attributes: OtelAttributes) => void) | undefined;
+      if (meter && type === "counter") {
+        const counter = meter.createCounter(otel, options);
+        record = (value, attributes) => counter.add(value, attributes);
+      } else if (meter && type === "histogram") {
+        const histogram = meter.createHistogram(otel, {
+          ...options,
+          advice: { explicitBucketBoundaries: EXPORT_BOUNDS_MS.map((ms) => ms / 1000) },
+        });
+        record = (ms, attributes) => histogram.record(ms / 1000, attributes);
+      } else {
+        meter?.createObservableGauge(otel, options).addCallback((result) => {
+          for (const target of series.values()) result.observe(target.value, attributes(target));
+        });
+      }
+      // The series of these labels, created on first use; past the cap, the shared `other` one.
+      const seriesOf = (values: readonly string[]): Series => {
+        const key = values.join("\0");
+        let found = series.get(key);
+        if (found === undefined) {
+          if (series.size >= maxSeries - 1) { // one place is kept for `other`
+            values = values.map(() => "other");
+            found = series.get(values.join("\0"));
+            if (found !== undefined) return found;
+          }
+          found = type === "histogram"
+            ? { labels: values, value: 0, histogram: newHistogram() }
+            : { labels: values, value: 0 };
+          series.set(values.join("\0"), found);
         }
-      });
-      return {
-        set(labels, value) {
-          seriesOf(target, labels).value = value;
+        return found;
+      };
+      const family: Family = {
+        type,
+        name,
+        help,
+        labels,
+        series,
+        add(values, value) {
+          const target = seriesOf(values);
+          if (target.histogram) observe(target.histogram, value);
+          else if (type === "gauge") target.value = value;
+          else target.value += value;
+          record?.(value, attributes(target));
+          return target;
         },
       };
-    },
-    histogram(spec) {
-      const target = family(spec, "histogram");
-      const instrument = meter?.createHistogram(spec.otel, {
-        ...options(spec),
-        advice: { explicitBucketBoundaries: EXPORT_BOUNDS_MS.map((ms) => ms / 1000) },
-      });
-      return {
-        observe(labels, ms) {
-          const series = seriesOf(target, labels);
-          if (series.histogram) observe(series.histogram, ms);
-          instrument?.record(ms / 1000, attributes(target, series));
-        },
-      };
+      families.push(family);
+      return family;
     },
   };
-}
-
-function options(spec: FamilySpec): { description: string; unit?: string } {
-  return spec.unit === undefined
-    ? { description: spec.help }
-    : { description: spec.help, unit: spec.unit };
 }
