@@ -198,15 +198,25 @@ interface CallState {
   /** Place in the order of lookups and evictions (see `evictedSince`). */
   readonly order: number;
   /** The cache answered this call itself (its response passes afterResponse: do not store it). */
-  answered: boolean;
-  /** This call leads identical GETs: they wait for its answer. */
-  lead?: { flights: Map<string, Flight>; flight: Flight };
+  answered?: boolean;
+  /** This call leads identical GETs: they wait for its answer (`flight`, kept in `flights`). */
+  flight?: Flight;
+  flights?: Map<string, Flight>;
+}
+
+/** What a URL's GETs get: its key (for one account) and TTL (for one route), worked out once. */
+interface Known {
+  readonly authId: string;
+  readonly route: string;
+  readonly key: string;
+  readonly ttl: number;
 }
 
 const writeMethods = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 // A refresh left unfinished (an isolate stopped mid-way) no longer blocks new ones after this.
 const refreshLockMs = 60_000;
 const recentEvictions = 100;
+const knownUrls = 500;
 
 const ms = v.pipe(v.number(), v.minValue(0));
 const optionsSchema = v.strictObject({
@@ -248,11 +258,10 @@ function waitFor<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promi
 // Origin failures that a stale entry may answer for; a 4xx or an abort is the caller's answer.
 function servesStale(error: unknown): boolean {
   if (!isVobizError(error)) return false;
-  if (error.code === "HTTP_ERROR") {
-    const status = (error as { status?: number }).status ?? 0;
-    return status >= 500 || status === 429;
-  }
-  return ["NETWORK_ERROR", "TIMEOUT", "CIRCUIT_OPEN", "RATE_LIMITED"].includes(error.code);
+  const status = (error as { status?: number }).status ?? 0;
+  return error.code === "HTTP_ERROR"
+    ? status >= 500 || status === 429
+    : ["NETWORK_ERROR", "TIMEOUT", "CIRCUIT_OPEN", "RATE_LIMITED"].includes(error.code);
 }
 
 /**
@@ -289,6 +298,7 @@ export function cache(options: CacheOptions = {}): CachePlugin {
     errors: 0,
   };
   const calls = new WeakMap<CallContext, CallState>();
+  const known = new Map<string, Known>();
   const clientScope = {};
   const flightsByScope = new WeakMap<object, Map<string, Flight>>();
   const refreshing = new Map<string, number>();
@@ -306,47 +316,40 @@ export function cache(options: CacheOptions = {}): CachePlugin {
   const pathOf = (url: string) =>
     new URL(url).pathname.slice(new URL(baseUrl()).pathname.replace(/\/$/, "").length);
 
-  async function emit(name: string, key: string, context?: CallContext): Promise<void> {
+  // Not async, and no await when no one listens (hookable answers undefined then).
+  function emit(name: string, key: string, context?: CallContext): Promise<void> | undefined {
     try {
-      const event = context === undefined ? { key } : { key, context };
-      await (host?.hooks.callHook as (name: string, event: unknown) => Promise<void>)(name, event);
+      return (host!.hooks.callHook as (name: string, event: unknown) => Promise<void> | undefined)(
+        name,
+        context === undefined ? { key } : { key, context },
+      )?.catch(() => {});
     } catch {
       // a listener's error must not change the call's outcome
     }
   }
 
-  async function read(key: string): Promise<CacheEntry | undefined> {
-    try {
-      return asEntry(await theStore().getItem(key));
-    } catch {
-      stats.errors++;
-      return undefined;
+  // The key and TTL of a GET: the same URL is asked for again and again (that is why it is cached).
+  function lookup({ url, authId, route }: CallContext): Known {
+    let found = known.get(url);
+    if (found === undefined || found.authId !== authId || found.route !== route) {
+      if (known.size >= knownUrls) known.clear();
+      const ttl = ttls(route, pathOf(url)) ?? defaultTtl;
+      known.set(url, found = { authId, route, key: entryKey(prefix, url, authId), ttl });
     }
-  }
-
-  async function write(key: string, entry: CacheEntry, ttl: number): Promise<void> {
-    try {
-      // kept past expiry for the stale windows; freshness is judged by entry.storedAt
-      const seconds = Math.ceil((ttl + Math.max(swr, sie)) / 1000);
-      await theStore().setItem(key, entry, { ttl: seconds });
-      stats.stored++;
-    } catch {
-      stats.errors++;
-    }
+    return found;
   }
 
   // Removes every key under the bases (plus exact keys, for stores that cannot list).
   async function evict(bases: string[], exact: string[], context?: CallContext): Promise<number> {
     const at = ++order;
-    evictions.push(...bases.map((base) => ({ base, order: at })));
-    evictions.splice(0, Math.max(0, evictions.length - recentEvictions));
+    for (const base of bases) evictions.push({ base, order: at });
+    evictions.splice(0, evictions.length - recentEvictions);
     let removed = 0;
     try {
-      const listed = (await Promise.all(bases.map((base) => theStore().getKeys(base)))).flat();
-      const keys = new Set([...listed, ...exact]);
-      await Promise.all([...keys].map((key) => theStore().removeItem(key)));
-      removed = new Set(listed).size;
-      stats.evicted += removed;
+      const kv = theStore();
+      const listed = (await Promise.all(bases.map((base) => kv.getKeys(base)))).flat();
+      await Promise.all([...new Set([...listed, ...exact])].map((key) => kv.removeItem(key)));
+      stats.evicted += removed = new Set(listed).size;
     } catch {
       stats.errors++;
     }
@@ -372,21 +375,26 @@ export function cache(options: CacheOptions = {}): CachePlugin {
     settings: CacheCallSettings,
     signal: AbortSignal | undefined,
   ): Promise<CacheEntry> {
-    const { searchParams, headers, timeout, totalTimeout } = context.options;
-    const inner: RequestOptions = {
+    const given = context.options;
+    const inner: Record<string, unknown> = {
       route: context.route,
       responseType: "response",
       plugins: {
-        ...context.options.plugins,
-        cache: { refresh: true, ...(settings.ttl === undefined ? {} : { ttl: settings.ttl }) },
+        ...given.plugins,
+        cache: settings.ttl === undefined
+          ? { refresh: true }
+          : { refresh: true, ttl: settings.ttl },
       },
-      ...(searchParams === undefined ? {} : { searchParams }),
-      ...(headers === undefined ? {} : { headers }),
-      ...(timeout === undefined ? {} : { timeout }),
-      ...(totalTimeout === undefined ? {} : { totalTimeout }),
-      ...(signal === undefined ? {} : { signal }),
     };
-    const response = await host!.client.request<Response>("GET", pathOf(context.url), inner);
+    for (const name of ["searchParams", "headers", "timeout", "totalTimeout"] as const) {
+      if (given[name] !== undefined) inner[name] = given[name];
+    }
+    if (signal !== undefined) inner["signal"] = signal;
+    const response = await host!.client.request<Response>(
+      "GET",
+      pathOf(context.url),
+      inner as RequestOptions,
+    );
     return toEntry(response, await response.text(), now());
   }
 
@@ -405,43 +413,59 @@ export function cache(options: CacheOptions = {}): CachePlugin {
   }
 
   function flightsFor(settings: CacheCallSettings): Map<string, Flight> | undefined {
-    if (coalesce === false) return undefined;
-    const owner = settings.scope ?? (coalesce === true ? clientScope : undefined);
+    const owner = coalesce === false
+      ? undefined
+      : settings.scope ?? (coalesce === true ? clientScope : undefined);
     if (owner === undefined) return undefined;
     let flights = flightsByScope.get(owner);
     if (flights === undefined) flightsByScope.set(owner, flights = new Map());
     return flights;
   }
 
-  async function beforeRequest({ context, respondWith }: BeforeRequestEvent): Promise<void> {
+  // The cache answers the call itself (`how` goes in `x-vobiz-cache`).
+  function serve(
+    { context, respondWith }: BeforeRequestEvent,
+    state: CallState,
+    entry: CacheEntry,
+    how: "hit" | "stale",
+  ): void {
+    state.answered = true;
+    context.meta["cache"] = "hit";
+    respondWith(toResponse(entry, now(), how));
+  }
+
+  async function beforeRequest(event: BeforeRequestEvent): Promise<void> {
+    const { context } = event;
     if (context.method !== "GET") return;
     const raw = context.options.plugins?.["cache"];
     if (raw === false) return;
     const settings = (typeof raw === "object" && raw !== null ? raw : {}) as CacheCallSettings;
-    const key = entryKey(prefix, context.url, context.authId);
-    const ttl = settings.ttl ?? ttls(context.route, pathOf(context.url)) ?? defaultTtl;
-    const state: CallState = { key, ttl, order: ++order, answered: false };
+    const { key, ttl: routeTtl } = lookup(context);
+    const ttl = settings.ttl ?? routeTtl;
+    const state: CallState = { key, ttl, order: ++order };
     calls.set(context, state);
     if (settings.refresh === true) {
       context.meta["cache"] = "refresh";
       return;
     }
-    const answer = (entry: CacheEntry, how: "hit" | "stale") => {
-      state.answered = true;
-      context.meta["cache"] = "hit";
-      respondWith(toResponse(entry, now(), how));
-    };
 
-    const entry = ttl > 0 ? await read(key) : undefined;
+    let entry: CacheEntry | undefined;
+    if (ttl > 0) {
+      try {
+        entry = asEntry(await theStore().getItem(key));
+      } catch {
+        stats.errors++;
+      }
+    }
     const age = entry === undefined ? Infinity : now() - entry.storedAt;
     if (entry !== undefined && age < ttl) {
       stats.hits++;
-      answer(entry, "hit");
+      serve(event, state, entry, "hit");
       return emit("cache:hit", key, context);
     }
     if (entry !== undefined && age < ttl + swr && await sameAccount(context)) {
       stats.stale++;
-      answer(entry, "stale");
+      serve(event, state, entry, "stale");
       refreshInBackground(context, key, settings);
       return emit("cache:stale", key, context);
     }
@@ -452,15 +476,15 @@ export function cache(options: CacheOptions = {}): CachePlugin {
       const shared = await waitFor(pending.promise, context.options.signal);
       if (shared !== undefined) {
         stats.coalesced++;
-        answer(shared, "hit");
+        serve(event, state, shared, "hit");
         return emit("cache:hit", key, context);
       }
     }
     stats.misses++;
     context.meta["cache"] = "miss";
     if (flights !== undefined && !flights.has(key)) {
-      state.lead = { flights, flight: newFlight() };
-      flights.set(key, state.lead.flight);
+      state.flights = flights;
+      flights.set(key, state.flight = newFlight());
     }
     await emit("cache:miss", key, context);
 
@@ -471,11 +495,11 @@ export function cache(options: CacheOptions = {}): CachePlugin {
       } catch (error) {
         if (!servesStale(error)) throw error;
         stats.stale++;
-        answer(entry, "stale");
+        serve(event, state, entry, "stale");
         return emit("cache:stale", key, context);
       }
-      state.lead?.flight.resolve(fresh);
-      answer(fresh, "hit");
+      state.flight?.resolve(fresh);
+      serve(event, state, fresh, "hit");
     }
   }
 
@@ -485,20 +509,27 @@ export function cache(options: CacheOptions = {}): CachePlugin {
       if (writeMethods.has(context.method) && response.ok) await evictAfterWrite(context);
       return;
     }
-    if (state.answered || !response.ok) return;
-    if (state.ttl <= 0 && state.lead === undefined) return;
+    if (state.answered || !response.ok || (state.ttl <= 0 && state.flight === undefined)) return;
     if (isNoStore(response)) return;
     const entry = toEntry(response, await response.text(), now());
-    state.lead?.flight.resolve(entry);
+    state.flight?.resolve(entry);
     if (state.ttl > 0 && !evictedSince(state.key, state.order)) {
-      await write(state.key, entry, state.ttl);
+      try {
+        // kept past expiry for the stale windows; freshness is judged by entry.storedAt
+        const seconds = Math.ceil((state.ttl + Math.max(swr, sie)) / 1000);
+        await theStore().setItem(state.key, entry, { ttl: seconds });
+        stats.stored++;
+      } catch {
+        stats.errors++;
+      }
     }
   }
 
   function evictAfterWrite(context: CallContext): Promise<number> {
-    const resources = resourceUrls(baseUrl(), context.url);
+    const base = baseUrl();
+    const resources = resourceUrls(base, context.url);
     if (context.options.paid === true || context.options.idempotencyKey !== undefined) {
-      resources.push(`${baseUrl()}/Account/${encodeURIComponent(context.authId)}/balance`);
+      resources.push(`${base}/Account/${encodeURIComponent(context.authId)}/balance`);
     }
     // Stores that cannot list keys (the Cache API) still lose the plain list and the item.
     const item = context.url.split("?")[0]!;
@@ -508,12 +539,13 @@ export function cache(options: CacheOptions = {}): CachePlugin {
     return evict(resources.map((url) => subtreeBase(prefix, url)), exact, context);
   }
 
+  // Only a call that leads identical GETs has something to do when it ends.
   function done({ context }: DoneEvent): void {
     const state = calls.get(context);
-    if (state?.lead === undefined) return;
-    const { flights, flight } = state.lead;
+    const flight = state?.flight;
+    if (flight === undefined) return;
     flight.resolve(undefined); // no-op when it already had an answer
-    if (flights.get(state.key) === flight) flights.delete(state.key);
+    if (state!.flights!.get(state!.key) === flight) state!.flights!.delete(state!.key);
   }
 
   return {
@@ -521,10 +553,12 @@ export function cache(options: CacheOptions = {}): CachePlugin {
     setup(pluginHost) {
       host = pluginHost;
       store ??= memoryStore({ clock: pluginHost.clock });
+      const { hooks } = pluginHost;
       const offs = [
-        pluginHost.hooks.hook("beforeRequest", beforeRequest),
-        pluginHost.hooks.hook("afterResponse", afterResponse),
-        pluginHost.hooks.hook("done", done),
+        hooks.hook("beforeRequest", beforeRequest),
+        hooks.hook("afterResponse", afterResponse),
+        // without coalescing no call leads others: nothing to do when a call ends
+        ...(coalesce === false ? [] : [hooks.hook("done", done)]),
       ];
       return () => offs.forEach((off) => off());
     },

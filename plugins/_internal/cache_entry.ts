@@ -47,20 +47,21 @@ function withoutSecrets(body: string): string {
 
 /** A new Response for an entry (a new one per caller: a body can be read once). */
 export function toResponse(entry: CacheEntry, now: number, state: "hit" | "stale"): Response {
-  const headers = new Headers(entry.headers);
-  headers.set("age", String(Math.max(0, Math.floor((now - entry.storedAt) / 1000))));
-  headers.set("x-vobiz-cache", state);
   return new Response(nullBody.has(entry.status) ? null : entry.body, {
     status: entry.status,
-    headers,
+    // a record, not a Headers to fill: the Response makes its own headers from it once
+    headers: {
+      ...entry.headers,
+      age: String(Math.max(0, Math.floor((now - entry.storedAt) / 1000))),
+      "x-vobiz-cache": state,
+    },
   });
 }
 
 /** The value read from a store, if it is an entry of this version. */
 export function asEntry(value: unknown): CacheEntry | undefined {
-  if (typeof value !== "object" || value === null) return undefined;
-  const entry = value as Partial<CacheEntry>;
-  return entry.v === 1 && typeof entry.status === "number" && typeof entry.body === "string" &&
+  const entry = value as Partial<CacheEntry> | null | undefined;
+  return entry?.v === 1 && typeof entry.status === "number" && typeof entry.body === "string" &&
       typeof entry.storedAt === "number" && typeof entry.headers === "object" &&
       entry.headers !== null
     ? entry as CacheEntry
@@ -69,5 +70,6 @@ export function asEntry(value: unknown): CacheEntry | undefined {
 
 /** True when `Cache-Control` forbids storing the answer. */
 export function isNoStore(response: Response): boolean {
-  return /(^|[\s,])no-store($|[\s,;])/i.test(response.headers.get("cache-control") ?? "");
+  const header = response.headers.get("cache-control");
+  return header !== null && /(^|[\s,])no-store($|[\s,;])/i.test(header);
 }

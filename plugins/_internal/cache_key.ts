@@ -15,12 +15,15 @@ function segment(text: string): string {
   );
 }
 
-// The API spells the account segment both ways (`/Account/…`, `/account/…/cancel-release`) for the
-// same data: one spelling in keys, so that a write under either evicts entries under both.
-function pathSegments(url: URL): string[] {
-  return url.pathname.split("/").filter((part) => part !== "").map((part) =>
-    part.toLowerCase() === "account" ? "account" : segment(part)
-  );
+// The key's segments up to the path: prefix, host, path segments. The API spells the account
+// segment both ways (`/Account/…`, `/account/…/cancel-release`) for the same data: one spelling in
+// keys, so that a write under either evicts entries under both.
+function pathKey(prefix: string, url: URL): string {
+  let key = `${prefix}:${segment(url.host)}`;
+  for (const part of url.pathname.split("/")) {
+    if (part !== "") key += `:${part.toLowerCase() === "account" ? "account" : segment(part)}`;
+  }
+  return key;
 }
 
 /** The key of a GET of `url` made for `authId`. */
@@ -29,20 +32,12 @@ export function entryKey(prefix: string, url: string, authId: string): string {
   // "/Call" and "/Call/" are different Vobiz endpoints: the trailing slash is part of the key.
   const tail = (parsed.pathname.endsWith("/") && parsed.pathname !== "/" ? "/" : "") +
     parsed.search;
-  return [
-    prefix,
-    segment(parsed.host),
-    ...pathSegments(parsed),
-    "@",
-    segment(authId),
-    ...(tail === "" ? [] : [segment(tail)]),
-  ].join(":");
+  return `${pathKey(prefix, parsed)}:@:${segment(authId)}${tail === "" ? "" : `:${segment(tail)}`}`;
 }
 
 /** The base (ending in ":") of every entry at or under the path of `url`, for any account. */
 export function subtreeBase(prefix: string, url: string): string {
-  const parsed = new URL(url);
-  return `${[prefix, segment(parsed.host), ...pathSegments(parsed)].join(":")}:`;
+  return `${pathKey(prefix, new URL(url))}:`;
 }
 
 // Vobiz lists the trunk family under `/trunks/` but writes it at the account level, and deleting
