@@ -11,141 +11,131 @@ import {
   firstQuery,
   type ListOptions,
   loadPage,
-  type Page,
   paginate,
   type PaginationStyle,
 } from "../pagination.ts";
 import { validateInput } from "../validation.ts";
 import { perPage, PublicUrlSchema, safeText } from "../validators.ts";
 import type { RequestFn } from "./request_fn.ts";
-import { MAX_PAGE_SIZE, type RouteName, routeOf } from "./routes.ts";
 
 /**
- * Calls a route of the table through the client's `request`.
+ * A method of the route table (`ROUTES` in `routes.ts`):
+ * `[route, answer, input?, how?, then?]`.
+ *
+ * - `route`: `"METHOD /path"`, optionally with a fixed query (`?status=live`). Each `{name}` of
+ *   the path but `{auth_id}` is a leading argument of the method, in order, checked by its rule in
+ *   the table's parameter rules (default {@link IdSchema}).
+ * - `answer`: the response schema (`0` for none).
+ * - `input`: the schema of the argument after the path parameters (a body, or a query with `q`).
+ * - `how`: letters — `q` the input is the query, `o` an omitted input is `{}`, `n` a `null` or
+ *   omitted input is `{}`, `b` the input is checked before the path parameters, `p` a paid write,
+ *   `r` the raw `Response` is answered; or a pagination
+ *   style, which makes the entry a list (`name` iterates, `namePage` loads one page).
+ * - `then`: turns the checked answer into the method's result.
+ *
+ * The last argument is always the per-call options.
+ */
+export type Op = readonly [
+  route: string,
+  answer: v.GenericSchema | 0,
+  input?: v.GenericSchema | 0,
+  how?: string | PaginationStyle,
+  // deno-lint-ignore no-explicit-any
+  then?: (body: any, method: string, path: string) => unknown,
+];
+
+/** How a path parameter is checked: its schema, its name in errors, its value when omitted. */
+export type ParamRule = readonly [
+  schema: v.GenericSchema<unknown, string | number>,
+  label?: string | undefined,
+  fallback?: string,
+];
+
+/** A method built from an {@link Op}. */
+// deno-lint-ignore no-explicit-any
+export type Method = (...args: any[]) => any;
+
+/**
+ * Builds the method(s) of one table entry: `[name, method]` pairs (two for a list). Bad
+ * arguments reject the returned promise (lists throw at once) and never reach the network.
  *
  * @example
  * ```ts
- * await send(request, "trunks.get", { params: { trunk_id: id } });
+ * methods(request, "get", ["GET /Account/{auth_id}/trunks/{trunk_id}", TrunkSchema], {});
  * ```
  */
-export function send<T>(request: RequestFn, name: RouteName, options: RequestOptions): Promise<T> {
-  const { method, path } = routeOf(name);
-  return request<T>(method, path, options);
-}
-
-/** Builders of the id-and-body methods most resources share; see {@link crudMethods}. */
-export interface CrudBuilders {
-  /** `get(id, options)`: the route's answer, checked by `schema`. */
-  get<T>(
-    route: RouteName,
-    schema: v.GenericSchema<unknown, T>,
-  ): (id: unknown, options?: CallOptions) => Promise<T>;
-  /** `create(body, options)`: the body checked by `body` before any request. */
-  create<T>(
-    route: RouteName,
-    body: v.GenericSchema,
-    schema: v.GenericSchema<unknown, T>,
-  ): (body: unknown, options?: CallOptions) => Promise<T>;
-  /** `update(id, body, options)`: id and body checked before any request. */
-  update<T>(
-    route: RouteName,
-    body: v.GenericSchema,
-    schema: v.GenericSchema<unknown, T>,
-  ): (id: unknown, body: unknown, options?: CallOptions) => Promise<T>;
-  /** `delete(id, options)`: answers an {@link Acknowledgement}. */
-  delete(route: RouteName): (id: unknown, options?: CallOptions) => Promise<Acknowledgement>;
-}
-
-/**
- * The get/create/update/delete methods of a resource whose id is the path parameter `idName`
- * (checked by `idSchema`, named `label` in errors). Bad ids and bodies reject the returned promise
- * (never throw synchronously) and never reach the network.
- *
- * @example
- * ```ts
- * const crud = crudMethods(request, "trunk_id");
- * const get = crud.get("trunks.get", TrunkSchema);
- * const update = crud.update("trunks.update", TrunkUpdateSchema, TrunkSchema);
- * ```
- */
-export function crudMethods(
+export function methods(
   request: RequestFn,
-  idName: string,
-  idSchema: v.GenericSchema<unknown, string | number> = IdSchema,
-  label: string = idName,
-): CrudBuilders {
-  const params = (id: unknown) => ({ [idName]: validateInput(idSchema, id, label) });
-  return {
-    get: (route, schema) => async (id, options) =>
-      await send(request, route, { ...options, params: params(id), schema }),
-    create: (route, body, schema) => async (input, options) =>
-      await send(request, route, { ...options, json: validateInput(body, input), schema }),
-    update: (route, body, schema) => async (id, input, options) =>
-      await send(request, route, {
-        ...options,
-        params: params(id),
-        json: validateInput(body, input),
-        schema,
-      }),
-    delete: (route) => async (id, options) =>
-      await send(request, route, { ...options, params: params(id), schema: AcknowledgementSchema }),
+  name: string,
+  [route, answer, input, how = "", then]: Op,
+  rules: Readonly<Record<string, ParamRule>>,
+): Array<[string, Method]> {
+  const [line = "", fixed] = route.split("?");
+  const [method = "", path = ""] = line.split(" ");
+  const flags = typeof how === "string" ? how : "";
+  const names = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!).filter((n) => n !== "auth_id");
+  // Only the options a method needs are set: plugins see them (`paid`, `searchParams`, …).
+  const call = (options: unknown, extra: RequestOptions) => {
+    if (answer) extra.schema = answer;
+    if (flags.includes("r")) extra.responseType = "response";
+    if (flags.includes("p")) extra.paid = true;
+    return request(method, path, { ...options as CallOptions, ...extra });
   };
-}
-
-/** `list` and `listPage` of one list endpoint. */
-export interface Listing<T, B, F> {
-  /** Every item of every page (validation errors are thrown by this call, before any request). */
-  list(filters?: F, options?: ListOptions): AsyncGenerator<T, void, undefined>;
-  /** One page and its metadata. */
-  listPage(filters?: F, options?: CallOptions): Promise<Page<T, B>>;
-}
-
-/** How a list endpoint pages and what it answers. */
-export interface ListingSpec {
-  /** The route in the table. */
-  route: RouteName;
-  /** Its pagination style. */
-  style: PaginationStyle;
-  /** Schema of the filters (query) the caller may give. */
-  filters: v.GenericSchema;
-  /** Schema of one page's answer. */
-  schema: v.GenericSchema;
-  /** Fixed query parameters (e.g. `status=live`). */
-  fixed?: SearchParams;
+  if (typeof how === "object") {
+    const start = (filters: unknown): SearchParams =>
+      firstQuery(
+        how,
+        MAX_PAGE_SIZE,
+        toSearchParams(validateInput(input as v.GenericSchema, filters ?? {}) as never),
+      );
+    const load = (options: unknown) => (query: SearchParams) =>
+      call(options, Object.keys(query).length ? { searchParams: { ...query } } : {});
+    return [
+      [name, (filters?: unknown, options: ListOptions = {}) => {
+        const query = start(filters); // throws now: bad filters never reach the network
+        const { maxPages, ...callOptions } = options;
+        return paginate(how, load(callOptions), query, maxPages);
+      }],
+      [
+        `${name}Page`,
+        async (filters?: unknown, options?: CallOptions) =>
+          await loadPage(how, load(options), start(filters)),
+      ],
+    ];
+  }
+  return [[name, async (...args: unknown[]) => {
+    const at = names.length;
+    const check = () => {
+      let value = args[at];
+      if (value === undefined && flags.includes("o") || value == null && flags.includes("n")) {
+        value = {};
+      }
+      return validateInput(input as v.GenericSchema, value);
+    };
+    const early = flags.includes("b") ? check() : undefined;
+    const extra: RequestOptions = {};
+    if (at > 0) {
+      extra.params = Object.fromEntries(names.map((key, i) => {
+        const [schema, label = key, fallback] = rules[key] ?? [IdSchema];
+        return [key, validateInput(schema, args[i] === undefined ? fallback : args[i], label)];
+      }));
+    }
+    if (input) {
+      const valid = early ?? check();
+      if (flags.includes("q")) extra.searchParams = toSearchParams(valid as never);
+      else extra.json = valid;
+    }
+    if (fixed) extra.searchParams = Object.fromEntries(new URLSearchParams(fixed));
+    const body = await call(args[at + (input ? 1 : 0)], extra);
+    return then ? then(body, method, path) : body;
+  }]];
 }
 
 /**
- * Builds `list`/`listPage` for a list endpoint. The page size defaults to the endpoint's maximum
- * ({@link MAX_PAGE_SIZE}); a caller's own paging parameters win.
- *
- * @example
- * ```ts
- * const { list, listPage } = listing<Trunk, TrunkList, TrunkFilters>(request, {
- *   route: "trunks.list", style: trunkOffset(), filters: TrunkFiltersSchema, schema: TrunkListSchema,
- * });
- * ```
+ * The page size every list asks for unless told otherwise: the largest that every documented
+ * endpoint accepts (`per_page`, `limit` or `size`; vobiz-api.md §3.8, §3.9, §3.14, §4).
  */
-export function listing<T, B, F>(request: RequestFn, spec: ListingSpec): Listing<T, B, F> {
-  const start = (filters: F | undefined): SearchParams => {
-    const valid = validateInput(spec.filters, filters ?? {}) as Record<string, unknown>;
-    return firstQuery(spec.style, MAX_PAGE_SIZE[spec.route], toSearchParams(valid));
-  };
-  const loader = (options: CallOptions | undefined) => (query: SearchParams) =>
-    send<unknown>(request, spec.route, {
-      ...options,
-      searchParams: { ...query, ...spec.fixed },
-      schema: spec.schema,
-    });
-  return {
-    list(filters, options = {}) {
-      const query = start(filters); // throws now: bad filters never reach the network
-      const { maxPages, ...callOptions } = options;
-      return paginate<T>(spec.style, loader(callOptions), query, maxPages);
-    },
-    listPage: async (filters, options) =>
-      await loadPage<T, B>(spec.style, loader(options), start(filters)),
-  };
-}
+export const MAX_PAGE_SIZE = 100;
 
 /**
  * Filters as a query: `undefined` left out, arrays joined with commas (the API's list syntax),
@@ -238,6 +228,12 @@ export const NumberPartSchema: v.GenericSchema<string> = v.pipe(
   v.regex(/^\+?\d{1,15}$/, "must be digits, optionally after a leading +"),
 );
 
+/** A sub-account auth ID (`SA_…`). */
+export const SubAccountIdSchema: v.GenericSchema<string> = v.pipe(
+  v.string(),
+  v.regex(/^SA_[A-Za-z0-9]+$/, "must be a sub-account auth ID (SA_…)"),
+);
+
 /** A page number: an integer ≥ 1. */
 export const PageNumberSchema: v.GenericSchema<number> = v.pipe(
   v.number(),
@@ -284,18 +280,6 @@ export type Acknowledgement = { [key: string]: unknown } | undefined;
 export const AcknowledgementSchema: v.GenericSchema<unknown, Acknowledgement> = v.optional(
   v.looseObject({}),
 );
-
-/**
- * Validates a path parameter, naming it in the error.
- *
- * @example
- * ```ts
- * param("trunk_id", trunkId); // { trunk_id: "…" }
- * ```
- */
-export function idParam(name: string, value: unknown): Record<string, string | number> {
-  return { [name]: validateInput(IdSchema, value, name) };
-}
 
 /** Paging filters of the `limit`/`offset` lists (`limit` at most 100). */
 export interface OffsetFilters {

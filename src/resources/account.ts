@@ -13,9 +13,7 @@
  */
 import * as v from "valibot";
 import type { CallOptions } from "../options.ts";
-import { validateInput } from "../validation.ts";
-import { type Amount, AmountSchema, maybe, send } from "./_shared.ts";
-import type { RequestFn } from "./request_fn.ts";
+import { type Amount, AmountSchema, maybe } from "./_shared.ts";
 
 /** The account object of `GET /auth/me` (main fields; any other field passes through). */
 export interface Account {
@@ -236,35 +234,4 @@ export interface AccountResource {
    * ```
    */
   rotateAuthToken(options?: CallOptions): Promise<Record<string, unknown>>;
-}
-
-/** Binds the account resource to a client's `request`. */
-export function accountResource(request: RequestFn): AccountResource {
-  return {
-    get: (options) => send<Account>(request, "account.get", { ...options, schema: AccountSchema }),
-    concurrency: (options) =>
-      send<Concurrency>(request, "account.concurrency", {
-        ...options,
-        schema: ConcurrencySchema,
-      }),
-    previewCapacity: async (body, options) =>
-      await send<ChannelPricingPreview>(request, "account.previewCapacity", {
-        ...options,
-        searchParams: { ...validateInput(CapacityRequestSchema, body) },
-        schema: ChannelPricingPreviewSchema,
-      }),
-    subscribeCapacity: async (body, options) =>
-      await send<ChannelSubscription>(request, "account.subscribeCapacity", {
-        ...options,
-        json: validateInput(CapacityRequestSchema, body),
-        schema: ChannelSubscriptionSchema,
-        paid: true,
-      }),
-    rotateAuthToken: (options) =>
-      send<Record<string, unknown>>(request, "account.rotateAuthToken", {
-        ...options,
-        schema: v.looseObject({}),
-        paid: true,
-      }),
-  };
 }

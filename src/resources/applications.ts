@@ -15,21 +15,17 @@
  */
 import * as v from "valibot";
 import type { CallOptions } from "../options.ts";
-import { type ListOptions, type Page, plivoOffset } from "../pagination.ts";
+import type { ListOptions, Page } from "../pagination.ts";
 import { PublicUrlSchema } from "../validators.ts";
 import {
   type Acknowledgement,
-  crudMethods,
   HttpMethodSchema,
-  listing,
   maybe,
   NameSchema,
   type ObjectList,
   objectList,
   type OffsetFilters,
-  OffsetFiltersSchema,
 } from "./_shared.ts";
-import type { RequestFn } from "./request_fn.ts";
 
 /** An application. */
 export interface Application {
@@ -251,21 +247,4 @@ export interface ApplicationsResource {
    * ```
    */
   delete(appId: string | number, options?: CallOptions): Promise<Acknowledgement>;
-}
-
-/** Binds the applications resource to a client's `request`. */
-export function applicationsResource(request: RequestFn): ApplicationsResource {
-  const crud = crudMethods(request, "app_id");
-  return {
-    ...listing<Application, ObjectList<Application>, OffsetFilters>(request, {
-      route: "applications.list",
-      style: plivoOffset(),
-      filters: OffsetFiltersSchema,
-      schema: ApplicationListSchema,
-    }),
-    get: crud.get("applications.get", ApplicationSchema),
-    create: crud.create("applications.create", ApplicationCreateSchema, ApplicationWriteSchema),
-    update: crud.update("applications.update", ApplicationUpdateSchema, ApplicationWriteSchema),
-    delete: crud.delete("applications.delete"),
-  };
 }

@@ -10,9 +10,6 @@
  */
 import * as v from "valibot";
 import type { CallOptions } from "../options.ts";
-import { validateInput } from "../validation.ts";
-import { send } from "./_shared.ts";
-import type { RequestFn } from "./request_fn.ts";
 
 /** An ISO 4217 currency code (three upper-case letters). */
 export const CurrencySchema: v.SchemaWithPipe<
@@ -47,17 +44,4 @@ export interface BalanceResource {
    * ```
    */
   get(currency?: string, options?: CallOptions): Promise<Balance>;
-}
-
-/** Binds the balance resource to a client's `request`. */
-export function balanceResource(request: RequestFn): BalanceResource {
-  return {
-    // async, so that bad input rejects the promise instead of throwing synchronously
-    get: async (currency = "INR", options) =>
-      await send<Balance>(request, "balance.get", {
-        ...options,
-        params: { currency: validateInput(CurrencySchema, currency, "currency") },
-        schema: BalanceSchema,
-      }),
-  };
 }

@@ -18,21 +18,15 @@
  */
 import * as v from "valibot";
 import type { CallOptions } from "../options.ts";
-import { cappedList, loadPage, type Page } from "../pagination.ts";
-import { validateInput } from "../validation.ts";
+import type { Page } from "../pagination.ts";
 import { E164Schema, PublicUrlSchema, safeText } from "../validators.ts";
 import {
   type Acknowledgement,
-  AcknowledgementSchema,
-  crudMethods,
   HttpMethodSchema,
-  idParam,
   intRange,
   maybe,
   PublicWssUrlSchema,
-  send,
 } from "./_shared.ts";
-import type { RequestFn } from "./request_fn.ts";
 
 /** Body of `calls.create`. Callback URLs must be public http(s) URLs of at most 500 characters. */
 export interface CallCreate {
@@ -541,85 +535,4 @@ export interface CallsResource {
   stopRecord(callUuid: string, options?: CallOptions): Promise<Acknowledgement>;
   /** Audio streams of a call. */
   readonly streams: CallStreams;
-}
-
-const ActionResultSchema: v.GenericSchema<unknown, CallActionResult> = v.optional(
-  v.looseObject({}),
-);
-
-/** Binds the calls resource to a client's `request`. */
-export function callsResource(request: RequestFn): CallsResource {
-  const call = (uuid: unknown) => idParam("call_uuid", uuid);
-  const crud = crudMethods(request, "call_uuid");
-  const uuids = cappedList("calls");
-  const list =
-    (route: "calls.listLive" | "calls.listQueued", status: string) =>
-    (options: CallOptions | undefined) =>
-      loadPage<string, CallUuidList>(uuids, (query) =>
-        send(request, route, {
-          ...options,
-          searchParams: { ...query, status },
-          schema: CallUuidListSchema,
-        }), {});
-  const action = <B>(
-    route: "calls.play" | "calls.speak" | "calls.dtmf" | "calls.record" | "calls.streams.start",
-    schema: v.GenericSchema<B, unknown>,
-  ) =>
-  async (uuid: string, body: B | undefined, options: CallOptions | undefined) =>
-    await send<CallActionResult>(request, route, {
-      ...options,
-      params: call(uuid),
-      json: validateInput(schema, body ?? {}),
-      schema: ActionResultSchema,
-    });
-  return {
-    create: async (body, options) =>
-      await send<CallCreated>(request, "calls.create", {
-        ...options,
-        json: validateInput(CallCreateSchema, body),
-        schema: CallCreatedSchema,
-        paid: true,
-      }),
-    listLive: list("calls.listLive", "live"),
-    listQueued: list("calls.listQueued", "queued"),
-    get: async (uuid, options) =>
-      await send<LiveCall>(request, "calls.get", {
-        ...options,
-        params: call(uuid),
-        searchParams: { status: "live" },
-        schema: LiveCallSchema,
-      }),
-    getQueued: async (uuid, options) =>
-      await send<LiveCall>(request, "calls.getQueued", {
-        ...options,
-        params: call(uuid),
-        searchParams: { status: "queued" },
-        schema: LiveCallSchema,
-      }),
-    hangup: crud.delete("calls.hangup"),
-    play: action("calls.play", CallPlaySchema),
-    stopPlay: crud.delete("calls.stopPlay"),
-    speak: action("calls.speak", CallSpeakSchema),
-    stopSpeak: crud.delete("calls.stopSpeak"),
-    dtmf: action("calls.dtmf", CallDtmfSchema),
-    record: action("calls.record", CallRecordSchema),
-    stopRecord: crud.delete("calls.stopRecord"),
-    streams: {
-      start: action("calls.streams.start", StreamStartSchema),
-      list: crud.get("calls.streams.list", ActionResultSchema),
-      get: async (uuid, streamId, options) =>
-        await send<CallActionResult>(request, "calls.streams.get", {
-          ...options,
-          params: { ...call(uuid), ...idParam("stream_id", streamId) },
-          schema: ActionResultSchema,
-        }),
-      stop: async (uuid, streamId, options) =>
-        await send<Acknowledgement>(request, "calls.streams.stop", {
-          ...options,
-          params: { ...call(uuid), ...idParam("stream_id", streamId) },
-          schema: AcknowledgementSchema,
-        }),
-      stopAll: crud.delete("calls.streams.stopAll"),
-    },
-  };
 }

@@ -17,22 +17,16 @@
  */
 import * as v from "valibot";
 import type { CallOptions } from "../options.ts";
-import { cdrPage, limitOnly, type ListOptions, loadPage, type Page } from "../pagination.ts";
-import { validateInput } from "../validation.ts";
+import type { ListOptions, Page } from "../pagination.ts";
 import { dateRange, DateSchema, perPage, safeText } from "../validators.ts";
 import {
   type Amount,
   AmountSchema,
   CountSchema,
-  crudMethods,
-  listing,
   maybe,
   NumberPartSchema,
   PageNumberSchema,
-  send,
-  toSearchParams,
 } from "./_shared.ts";
-import type { RequestFn } from "./request_fn.ts";
 
 /**
  * A call detail record (main fields; all 43 pass through). `mos: 0` means the call had no media.
@@ -366,44 +360,4 @@ export interface CdrsResource {
    * ```
    */
   export(filters?: CdrFilters, options?: CallOptions): Promise<ReadableStream<Uint8Array>>;
-}
-
-/** Binds the CDR resource to a client's `request`. */
-export function cdrsResource(request: RequestFn): CdrsResource {
-  const searches = listing<Cdr, CdrList, CdrPageFilters>(request, {
-    route: "cdrs.search",
-    style: cdrPage(),
-    filters: CdrPageFiltersSchema,
-    schema: CdrListSchema,
-  });
-  const recentStyle = limitOnly();
-  return {
-    ...listing<Cdr, CdrList, CdrPageFilters>(request, {
-      route: "cdrs.list",
-      style: cdrPage(),
-      filters: CdrPageFiltersSchema,
-      schema: CdrListSchema,
-    }),
-    search: searches.list,
-    searchPage: searches.listPage,
-    async recent(filters = {}, options) {
-      const valid = validateInput(v.object({ limit: v.optional(perPage(100)) }), filters);
-      const query = { ...recentStyle.first(100), ...toSearchParams(valid) };
-      return await loadPage<Cdr, CdrRecent>(
-        recentStyle,
-        (searchParams) =>
-          send(request, "cdrs.recent", { ...options, searchParams, schema: CdrRecentSchema }),
-        query,
-      );
-    },
-    get: crudMethods(request, "call_id").get("cdrs.get", CdrResponseSchema),
-    async export(filters = {}, options) {
-      const response = await send<Response>(request, "cdrs.export", {
-        ...options,
-        searchParams: toSearchParams(validateInput(CdrFiltersSchema, filters)),
-        responseType: "response",
-      });
-      return response.body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() });
-    },
-  };
 }

@@ -14,21 +14,10 @@
  * @module
  */
 import * as v from "valibot";
-import { VobizHttpError } from "../errors.ts";
 import type { CallOptions } from "../options.ts";
-import { cappedList, type ListOptions, loadPage, type Page, paginate } from "../pagination.ts";
-import { validateInput } from "../validation.ts";
+import type { ListOptions, Page } from "../pagination.ts";
 import { PublicUrlSchema } from "../validators.ts";
-import {
-  type Acknowledgement,
-  AcknowledgementSchema,
-  crudMethods,
-  HttpMethodSchema,
-  maybe,
-  send,
-} from "./_shared.ts";
-import type { RequestFn } from "./request_fn.ts";
-import { routeOf } from "./routes.ts";
+import { type Acknowledgement, HttpMethodSchema, maybe } from "./_shared.ts";
 
 /** The room names: `{ api_id, conferences: string[] }` (style H). */
 export interface ConferenceNameList {
@@ -62,17 +51,6 @@ export interface Conference {
   api_id?: string | null | undefined;
   [key: string]: unknown;
 }
-
-// The API can answer 200 with an error object instead of the room; both shapes are read, and the
-// error one is turned into a VobizHttpError below.
-const ConferenceOrErrorSchema = v.looseObject({
-  conference_name: v.optional(v.string()),
-  conference_run_time: maybe(v.union([v.string(), v.number()])),
-  conference_member_count: maybe(v.union([v.string(), v.number()])),
-  members: maybe(v.array(v.looseObject({}))),
-  api_id: maybe(v.string()),
-  error: maybe(v.unknown()),
-});
 
 /** Body of `conferences.record`. */
 export interface ConferenceRecord {
@@ -297,98 +275,4 @@ export interface ConferencesResource {
   stopRecord(name: string, options?: CallOptions): Promise<Acknowledgement>;
   /** Member actions. */
   readonly members: ConferenceMembers;
-}
-
-type MemberRoute =
-  | "conferences.members.hangup"
-  | "conferences.members.kick"
-  | "conferences.members.mute"
-  | "conferences.members.unmute"
-  | "conferences.members.deaf"
-  | "conferences.members.undeaf"
-  | "conferences.members.play"
-  | "conferences.members.stopPlay";
-
-/** Binds the conferences resource to a client's `request`. */
-export function conferencesResource(request: RequestFn): ConferencesResource {
-  const names = cappedList("conferences");
-  const load = (options: CallOptions | undefined) => () =>
-    send(request, "conferences.list", { ...options, schema: ConferenceNameListSchema });
-  const room = (name: unknown) => ({
-    conference_name: validateInput(ConferenceNameSchema, name, "name"),
-  });
-  const crud = crudMethods(request, "conference_name", ConferenceNameSchema, "name");
-  const member = (route: MemberRoute) =>
-  async (
-    name: string,
-    memberId: string | number,
-    body: unknown,
-    options: CallOptions | undefined,
-  ) =>
-    await send<Acknowledgement>(request, route, {
-      ...options,
-      params: { ...room(name), member_id: validateInput(MemberIdSchema, memberId, "memberId") },
-      ...(body === undefined ? {} : { json: body }),
-      schema: AcknowledgementSchema,
-    });
-  const simple = (route: MemberRoute) => {
-    const act = member(route);
-    return (name: string, memberId: string | number, options?: CallOptions) =>
-      act(name, memberId, undefined, options);
-  };
-  const playBody = v.looseObject({ url: PublicUrlSchema });
-  return {
-    list(filters, options = {}) {
-      validateInput(v.object({}), filters ?? {});
-      const { maxPages, ...callOptions } = options;
-      return paginate<string>(names, load(callOptions), {}, maxPages);
-    },
-    async listPage(filters, options) {
-      validateInput(v.object({}), filters ?? {});
-      return await loadPage<string, ConferenceNameList>(names, load(options), {});
-    },
-    async get(name, options) {
-      const body = await send<v.InferOutput<typeof ConferenceOrErrorSchema>>(
-        request,
-        "conferences.get",
-        { ...options, params: room(name), schema: ConferenceOrErrorSchema },
-      );
-      if (body.conference_name === undefined) {
-        const { method, path } = routeOf("conferences.get");
-        const message = typeof body.error === "string" ? body.error : "no such conference";
-        throw new VobizHttpError({ status: 200, vobizMessage: message, body, method, route: path });
-      }
-      return body as Conference;
-    },
-    end: crud.delete("conferences.end"),
-    endAll: (options) =>
-      send<Acknowledgement>(request, "conferences.endAll", {
-        ...options,
-        schema: AcknowledgementSchema,
-      }),
-    record: async (name, body = {}, options) =>
-      await send<Acknowledgement>(request, "conferences.record", {
-        ...options,
-        params: room(name),
-        json: validateInput(ConferenceRecordSchema, body),
-        schema: AcknowledgementSchema,
-      }),
-    stopRecord: crud.delete("conferences.stopRecord"),
-    members: {
-      hangup: simple("conferences.members.hangup"),
-      kick: simple("conferences.members.kick"),
-      mute: simple("conferences.members.mute"),
-      unmute: simple("conferences.members.unmute"),
-      deaf: simple("conferences.members.deaf"),
-      undeaf: simple("conferences.members.undeaf"),
-      play: async (name, memberId, body, options) =>
-        await member("conferences.members.play")(
-          name,
-          memberId,
-          validateInput(playBody, body),
-          options,
-        ),
-      stopPlay: simple("conferences.members.stopPlay"),
-    },
-  };
 }

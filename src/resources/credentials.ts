@@ -14,24 +14,16 @@
  * @module
  */
 import * as v from "valibot";
-import type { Clock } from "../clock.ts";
 import type { CallOptions } from "../options.ts";
-import { type ListOptions, type Page, trunkOffset } from "../pagination.ts";
-import { validateInput } from "../validation.ts";
+import type { ListOptions, Page } from "../pagination.ts";
 import { PasswordSchema, safeText, SipUsernameSchema } from "../validators.ts";
-import { type Account, AccountSchema } from "./account.ts";
 import {
   type Acknowledgement,
-  crudMethods,
-  listing,
   maybe,
   type ObjectList,
   objectList,
   type OffsetFilters,
-  OffsetFiltersSchema,
-  send,
 } from "./_shared.ts";
-import type { RequestFn } from "./request_fn.ts";
 
 /** A SIP credential (`password` always comes back as `"<redacted>"`). */
 export interface SipCredential {
@@ -271,83 +263,4 @@ export interface CredentialsResource {
    * ```
    */
   stale(options?: StaleOptions, callOptions?: CallOptions): Promise<StaleReport>;
-}
-
-const DAY_MS = 86_400_000;
-
-/** Binds the credentials resource to a client's `request` and clock. */
-export function credentialsResource(request: RequestFn, clock: Clock): CredentialsResource {
-  const crud = crudMethods(request, "credential_id");
-  const lists = listing<SipCredential, ObjectList<SipCredential>, OffsetFilters>(request, {
-    route: "credentials.list",
-    style: trunkOffset(),
-    filters: OffsetFiltersSchema,
-    schema: SipCredentialListSchema,
-  });
-  return {
-    ...lists,
-    get: crud.get("credentials.get", SipCredentialSchema),
-    create: crud.create("credentials.create", SipCredentialCreateSchema, SipCredentialSchema),
-    update: crud.update("credentials.update", SipCredentialUpdateSchema, SipCredentialSchema),
-    delete: crud.delete("credentials.delete"),
-    async stale(options = {}, callOptions) {
-      const { maxAgeDays = 90, authTokenRotatedAt } = validateInput(StaleOptionsSchema, options);
-      const now = clock.now();
-      const credentials: StaleCredential[] = [];
-      const unknownAge: SipCredential[] = [];
-      for await (const credential of lists.list({}, callOptions)) {
-        const lastChangedAt = credential.updated_at ?? credential.created_at;
-        const changed = lastChangedAt ? Date.parse(lastChangedAt) : NaN;
-        if (!lastChangedAt || Number.isNaN(changed)) unknownAge.push(credential);
-        else if (now - changed > maxAgeDays * DAY_MS) {
-          credentials.push({
-            credential,
-            lastChangedAt,
-            ageDays: Math.floor((now - changed) / DAY_MS),
-          });
-        }
-      }
-      credentials.sort((a, b) => b.ageDays - a.ageDays);
-      const account = await send<Account>(request, "account.get", {
-        ...callOptions,
-        schema: AccountSchema,
-      });
-      return {
-        maxAgeDays,
-        checkedAt: new Date(now).toISOString(),
-        credentials,
-        unknownAge,
-        authToken: authTokenState(account, authTokenRotatedAt, maxAgeDays, now),
-      };
-    },
-  };
-}
-
-function authTokenState(
-  account: Account,
-  rotatedAt: string | number | Date | undefined,
-  maxAgeDays: number,
-  now: number,
-): StaleReport["authToken"] {
-  const expiresText = account.auth_token_expire_time ?? undefined;
-  const expires = expiresText ? Date.parse(expiresText) : NaN;
-  const rotated = rotatedAt === undefined ? NaN : new Date(rotatedAt).getTime();
-  const known = {
-    expiresAt: expiresText,
-    lastRotatedAt: Number.isNaN(rotated) ? undefined : new Date(rotated).toISOString(),
-  };
-  if (!Number.isNaN(expires) && expires <= now) {
-    return { due: true, reason: `the auth token expired at ${expiresText}`, ...known };
-  }
-  if (!Number.isNaN(rotated)) {
-    const ageDays = Math.floor((now - rotated) / DAY_MS);
-    return now - rotated > maxAgeDays * DAY_MS
-      ? { due: true, reason: `last rotated ${ageDays} days ago (over ${maxAgeDays})`, ...known }
-      : { due: false, reason: `last rotated ${ageDays} days ago`, ...known };
-  }
-  return {
-    due: undefined,
-    reason: "Vobiz does not report when the auth token was last rotated; pass authTokenRotatedAt",
-    ...known,
-  };
 }

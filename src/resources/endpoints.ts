@@ -17,19 +17,16 @@
  */
 import * as v from "valibot";
 import type { CallOptions } from "../options.ts";
-import { type ListOptions, type Page, plivoOffset } from "../pagination.ts";
+import type { ListOptions, Page } from "../pagination.ts";
 import { PasswordSchema, perPage, SipUsernameSchema } from "../validators.ts";
 import {
   type Acknowledgement,
-  AcknowledgementSchema,
   CountSchema,
-  crudMethods,
-  listing,
   maybe,
   type ObjectList,
   objectList,
+  SubAccountIdSchema,
 } from "./_shared.ts";
-import type { RequestFn } from "./request_fn.ts";
 
 /** A SIP endpoint. */
 export interface Endpoint {
@@ -124,9 +121,7 @@ export const EndpointFiltersSchema: v.GenericSchema<EndpointFilters> = v.looseOb
   alias__exact: v.optional(aliasText),
   application_id__exact: v.optional(CountSchema),
   application_id__isnull: v.optional(v.boolean()),
-  sub_account: v.optional(
-    v.pipe(v.string(), v.regex(/^SA_[A-Za-z0-9]+$/, "must be a sub-account auth ID (SA_…)")),
-  ),
+  sub_account: v.optional(SubAccountIdSchema),
 });
 
 /** Body of `endpoints.create`. */
@@ -277,21 +272,4 @@ export interface EndpointsResource {
    * ```
    */
   delete(endpointId: string | number, options?: CallOptions): Promise<Acknowledgement>;
-}
-
-/** Binds the endpoints resource to a client's `request`. */
-export function endpointsResource(request: RequestFn): EndpointsResource {
-  const crud = crudMethods(request, "endpoint_id");
-  return {
-    ...listing<Endpoint, ObjectList<Endpoint>, EndpointFilters>(request, {
-      route: "endpoints.list",
-      style: plivoOffset(),
-      filters: EndpointFiltersSchema,
-      schema: EndpointListSchema,
-    }),
-    get: crud.get("endpoints.get", EndpointSchema),
-    create: crud.create("endpoints.create", EndpointCreateSchema, EndpointCreatedSchema),
-    update: crud.update("endpoints.update", EndpointUpdateSchema, AcknowledgementSchema),
-    delete: crud.delete("endpoints.delete"),
-  };
 }

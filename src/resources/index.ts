@@ -27,4 +27,21 @@ export {
   type OffsetFilters,
   OffsetFiltersSchema,
 } from "./_shared.ts";
-export type { Resources } from "./mod.ts";
+export {
+  accountResource,
+  applicationsResource,
+  balanceResource,
+  callsResource,
+  cdrsResource,
+  conferencesResource,
+  credentialsResource,
+  endpointsResource,
+  ipAclsResource,
+  numbersResource,
+  originationUrisResource,
+  recordingsResource,
+  type Resources,
+  subAccountsResource,
+  transactionsResource,
+  trunksResource,
+} from "./mod.ts";

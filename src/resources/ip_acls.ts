@@ -13,20 +13,16 @@
  */
 import * as v from "valibot";
 import type { CallOptions } from "../options.ts";
-import { type ListOptions, type Page, trunkOffset } from "../pagination.ts";
+import type { ListOptions, Page } from "../pagination.ts";
 import { IpAclAddressSchema } from "../validators.ts";
 import {
   type Acknowledgement,
-  crudMethods,
-  listing,
   maybe,
   NameSchema,
   type ObjectList,
   objectList,
   type OffsetFilters,
-  OffsetFiltersSchema,
 } from "./_shared.ts";
-import type { RequestFn } from "./request_fn.ts";
 
 /** An IP ACL entry (the `name` given at creation comes back as `description`). */
 export interface IpAcl {
@@ -167,20 +163,4 @@ export interface IpAclsResource {
    * ```
    */
   delete(ipAclId: string, options?: CallOptions): Promise<Acknowledgement>;
-}
-
-/** Binds the IP ACL resource to a client's `request`. */
-export function ipAclsResource(request: RequestFn): IpAclsResource {
-  const crud = crudMethods(request, "ip_acl_id");
-  return {
-    ...listing<IpAcl, ObjectList<IpAcl>, OffsetFilters>(request, {
-      route: "ipAcls.list",
-      style: trunkOffset(),
-      filters: OffsetFiltersSchema,
-      schema: IpAclListSchema,
-    }),
-    create: crud.create("ipAcls.create", IpAclCreateSchema, IpAclSchema),
-    update: crud.update("ipAcls.update", IpAclUpdateSchema, IpAclSchema),
-    delete: crud.delete("ipAcls.delete"),
-  };
 }

@@ -16,23 +16,16 @@
  */
 import * as v from "valibot";
 import type { CallOptions } from "../options.ts";
-import { itemsPage, type ListOptions, type Page } from "../pagination.ts";
-import { validateInput } from "../validation.ts";
+import type { ListOptions, Page } from "../pagination.ts";
 import { E164Schema, perPage } from "../validators.ts";
 import {
   type Acknowledgement,
-  AcknowledgementSchema,
   type Amount,
   AmountSchema,
-  listing,
   maybe,
   NumberPartSchema,
   PageNumberSchema,
-  send,
-  toSearchParams,
-  UuidSchema,
 } from "./_shared.ts";
-import type { RequestFn } from "./request_fn.ts";
 
 /** A phone number (owned, or for sale in the inventory). Fees exactly as sent. */
 export interface PhoneNumber {
@@ -456,93 +449,4 @@ export interface NumbersResource {
     filters?: NumberHealthFilters,
     options?: CallOptions,
   ): Promise<NumberHealth>;
-}
-
-const number = (e164: unknown) => ({ e164: validateInput(E164Schema, e164, "e164") });
-
-/** Binds the numbers resource to a client's `request`. */
-export function numbersResource(request: RequestFn): NumbersResource {
-  const inventory = listing<PhoneNumber, PhoneNumberList, InventoryFilters>(request, {
-    route: "numbers.searchInventory",
-    style: itemsPage(),
-    filters: InventoryFiltersSchema,
-    schema: PhoneNumberListSchema,
-  });
-  return {
-    ...listing<PhoneNumber, PhoneNumberList, NumberFilters>(request, {
-      route: "numbers.list",
-      style: itemsPage(),
-      filters: NumberFiltersSchema,
-      schema: PhoneNumberListSchema,
-    }),
-    searchInventory: inventory.list,
-    searchInventoryPage: inventory.listPage,
-    purchase: async (body, options) =>
-      await send<PhoneNumber>(request, "numbers.purchase", {
-        ...options,
-        json: validateInput(NumberPurchaseSchema, body),
-        schema: PhoneNumberSchema,
-        paid: true,
-      }),
-    release: async (e164, query = {}, options) =>
-      await send<NumberRelease>(request, "numbers.release", {
-        ...options,
-        params: number(e164),
-        searchParams: toSearchParams(
-          validateInput(v.object({ immediate: v.optional(v.boolean()) }), query),
-        ),
-        schema: NumberReleaseSchema,
-        paid: true,
-      }),
-    cancelRelease: async (e164, options) =>
-      await send<NumberReleaseCancel>(request, "numbers.cancelRelease", {
-        ...options,
-        params: number(e164),
-        schema: NumberReleaseCancelSchema,
-      }),
-    assignToTrunk: async (e164, body, options) =>
-      await send<Acknowledgement>(request, "numbers.assignToTrunk", {
-        ...options,
-        params: number(e164),
-        json: validateInput(v.looseObject({ trunk_group_id: UuidSchema }), body),
-        schema: AcknowledgementSchema,
-      }),
-    unassignFromTrunk: async (e164, options) =>
-      await send<Acknowledgement>(request, "numbers.unassignFromTrunk", {
-        ...options,
-        params: number(e164),
-        schema: AcknowledgementSchema,
-      }),
-    assignToSubAccount: async (e164, body, options) =>
-      await send<Acknowledgement>(request, "numbers.assignToSubAccount", {
-        ...options,
-        params: number(e164),
-        json: validateInput(
-          v.looseObject({
-            sub_account_id: v.pipe(
-              v.string(),
-              v.regex(/^SA_[A-Za-z0-9]+$/, "must be a sub-account auth ID (SA_…)"),
-            ),
-          }),
-          body,
-        ),
-        schema: AcknowledgementSchema,
-      }),
-    unassignFromSubAccount: async (e164, query = {}, options) =>
-      await send<Acknowledgement>(request, "numbers.unassignFromSubAccount", {
-        ...options,
-        params: number(e164),
-        searchParams: toSearchParams(
-          validateInput(v.object({ force: v.optional(v.boolean()) }), query),
-        ),
-        schema: AcknowledgementSchema,
-      }),
-    health: async (e164, filters = {}, options) =>
-      await send<NumberHealth>(request, "numbers.health", {
-        ...options,
-        params: number(e164),
-        searchParams: toSearchParams(validateInput(NumberHealthFiltersSchema, filters)),
-        schema: NumberHealthSchema,
-      }),
-  };
 }

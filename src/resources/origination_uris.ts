@@ -17,20 +17,16 @@
  */
 import * as v from "valibot";
 import type { CallOptions } from "../options.ts";
-import { type ListOptions, type Page, trunkOffset } from "../pagination.ts";
+import type { ListOptions, Page } from "../pagination.ts";
 import {
   type Acknowledgement,
   CountSchema,
-  crudMethods,
-  listing,
   maybe,
   NameSchema,
   type ObjectList,
   objectList,
   type OffsetFilters,
-  OffsetFiltersSchema,
 } from "./_shared.ts";
-import type { RequestFn } from "./request_fn.ts";
 
 /** An origination URI (the `sip_uri` given at creation comes back as `uri`). */
 export interface OriginationUri {
@@ -200,20 +196,4 @@ export interface OriginationUrisResource {
    * ```
    */
   delete(uriId: string, options?: CallOptions): Promise<Acknowledgement>;
-}
-
-/** Binds the origination-URI resource to a client's `request`. */
-export function originationUrisResource(request: RequestFn): OriginationUrisResource {
-  const crud = crudMethods(request, "uri_id");
-  return {
-    ...listing<OriginationUri, ObjectList<OriginationUri>, OffsetFilters>(request, {
-      route: "originationUris.list",
-      style: trunkOffset(),
-      filters: OffsetFiltersSchema,
-      schema: OriginationUriListSchema,
-    }),
-    create: crud.create("originationUris.create", OriginationUriCreateSchema, OriginationUriSchema),
-    update: crud.update("originationUris.update", OriginationUriUpdateSchema, OriginationUriSchema),
-    delete: crud.delete("originationUris.delete"),
-  };
 }

@@ -11,21 +11,17 @@
  */
 import * as v from "valibot";
 import type { CallOptions } from "../options.ts";
-import { type ListOptions, type Page, plivoOffset } from "../pagination.ts";
+import type { ListOptions, Page } from "../pagination.ts";
 import { E164Schema, EmailSchema, perPage, safeText } from "../validators.ts";
 import {
   type Acknowledgement,
-  AcknowledgementSchema,
   type Amount,
   AmountSchema,
   CountSchema,
-  crudMethods,
-  listing,
   maybe,
   type ObjectList,
   objectList,
 } from "./_shared.ts";
-import type { RequestFn } from "./request_fn.ts";
 
 /** A recording. `recording_duration_ms` is a string, as sent. */
 export interface Recording {
@@ -212,21 +208,4 @@ export interface RecordingsResource {
    * ```
    */
   export(body: RecordingExport, options?: CallOptions): Promise<Acknowledgement>;
-}
-
-/** Binds the recordings resource to a client's `request`. */
-export function recordingsResource(request: RequestFn): RecordingsResource {
-  const crud = crudMethods(request, "recording_id");
-  return {
-    ...listing<Recording, ObjectList<Recording>, RecordingFilters>(request, {
-      route: "recordings.list",
-      style: plivoOffset(),
-      filters: RecordingFiltersSchema,
-      schema: RecordingListSchema,
-    }),
-    get: crud.get("recordings.get", RecordingSchema),
-    delete: crud.delete("recordings.delete"),
-    // A body-only POST, the shape of a create.
-    export: crud.create("recordings.export", RecordingExportSchema, AcknowledgementSchema),
-  };
 }

@@ -18,17 +18,9 @@
  */
 import * as v from "valibot";
 import type { CallOptions } from "../options.ts";
-import { type ListOptions, type Page, pageSize } from "../pagination.ts";
+import type { ListOptions, Page } from "../pagination.ts";
 import { EmailSchema, PasswordSchema, perPage } from "../validators.ts";
-import {
-  type Acknowledgement,
-  crudMethods,
-  listing,
-  maybe,
-  NameSchema,
-  PageNumberSchema,
-} from "./_shared.ts";
-import type { RequestFn } from "./request_fn.ts";
+import { type Acknowledgement, maybe, NameSchema, PageNumberSchema } from "./_shared.ts";
 
 /** A sub-account (its `auth_token` comes back masked except at creation). */
 export interface SubAccount {
@@ -278,21 +270,4 @@ export interface SubAccountsResource {
    * ```
    */
   delete(subAuthId: string, options?: CallOptions): Promise<Acknowledgement>;
-}
-
-/** Binds the sub-accounts resource to a client's `request`. */
-export function subAccountsResource(request: RequestFn): SubAccountsResource {
-  const crud = crudMethods(request, "sub_auth_id");
-  return {
-    ...listing<SubAccount, SubAccountList, SubAccountFilters>(request, {
-      route: "subAccounts.list",
-      style: pageSize("sub_accounts"),
-      filters: SubAccountFiltersSchema,
-      schema: SubAccountListSchema,
-    }),
-    get: crud.get("subAccounts.get", SubAccountSchema),
-    create: crud.create("subAccounts.create", SubAccountCreateSchema, SubAccountCreatedSchema),
-    update: crud.update("subAccounts.update", SubAccountUpdateSchema, SubAccountSchema),
-    delete: crud.delete("subAccounts.delete"),
-  };
 }

@@ -13,10 +13,9 @@
  */
 import * as v from "valibot";
 import type { CallOptions } from "../options.ts";
-import { hybridOffset, type ListOptions, type Page } from "../pagination.ts";
+import type { ListOptions, Page } from "../pagination.ts";
 import { perPage } from "../validators.ts";
-import { type Amount, AmountSchema, CountSchema, listing, maybe } from "./_shared.ts";
-import type { RequestFn } from "./request_fn.ts";
+import { type Amount, AmountSchema, CountSchema, maybe } from "./_shared.ts";
 
 /** A ledger entry (`amount` exactly as sent). */
 export interface Transaction {
@@ -135,14 +134,4 @@ export interface TransactionsResource {
     filters?: TransactionFilters,
     options?: CallOptions,
   ): Promise<Page<Transaction, TransactionList>>;
-}
-
-/** Binds the transactions resource to a client's `request`. */
-export function transactionsResource(request: RequestFn): TransactionsResource {
-  return listing<Transaction, TransactionList, TransactionFilters>(request, {
-    route: "transactions.list",
-    style: hybridOffset("transactions"),
-    filters: TransactionFiltersSchema,
-    schema: TransactionListSchema,
-  });
 }

@@ -14,7 +14,7 @@
  */
 import * as v from "valibot";
 import type { CallOptions } from "../options.ts";
-import { type ListOptions, type Page, trunkOffset } from "../pagination.ts";
+import type { ListOptions, Page } from "../pagination.ts";
 import {
   IpAclAddressSchema,
   PasswordSchema,
@@ -26,16 +26,12 @@ import {
 import {
   type Acknowledgement,
   CountSchema,
-  crudMethods,
-  listing,
   maybe,
   type ObjectList,
   objectList,
   type OffsetFilters,
-  OffsetFiltersSchema,
   UuidSchema,
 } from "./_shared.ts";
-import type { RequestFn } from "./request_fn.ts";
 
 /** A SIP trunk. Enum-like fields are open strings (`trunk_status` is seen as `enabled` and `active`). */
 export interface Trunk {
@@ -273,21 +269,4 @@ export interface TrunksResource {
    * ```
    */
   delete(trunkId: string, options?: CallOptions): Promise<Acknowledgement>;
-}
-
-/** Binds the trunks resource to a client's `request`. */
-export function trunksResource(request: RequestFn): TrunksResource {
-  const crud = crudMethods(request, "trunk_id");
-  return {
-    ...listing<Trunk, ObjectList<Trunk>, OffsetFilters>(request, {
-      route: "trunks.list",
-      style: trunkOffset(),
-      filters: OffsetFiltersSchema,
-      schema: TrunkListSchema,
-    }),
-    get: crud.get("trunks.get", TrunkSchema),
-    create: crud.create("trunks.create", TrunkCreateSchema, TrunkSchema),
-    update: crud.update("trunks.update", TrunkUpdateSchema, TrunkSchema),
-    delete: crud.delete("trunks.delete"),
-  };
 }
