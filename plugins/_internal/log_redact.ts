@@ -54,9 +54,22 @@ export function createRedactor(extra: readonly string[] = []): Redact {
     return answer;
   };
 
+  // URLs and messages repeat from call to call too. Texts found clean are remembered (bounded,
+  // short ones only); a text with a secret is never kept, it is scrubbed again each time.
+  const clean = new Set<string>();
+  const scrub = (text: string) => {
+    if (!maySecret.test(text) || clean.has(text)) return text;
+    const scrubbed = scrubText(text, secret);
+    if (scrubbed === text && text.length <= 512) {
+      if (clean.size >= 1000) clean.clear();
+      clean.add(text);
+    }
+    return scrubbed;
+  };
+
   // `parents`: the objects being copied above this one (a cycle back to one is "[Circular]").
   function walk(value: unknown, parents: object[]): unknown {
-    if (typeof value === "string") return scrubText(value, secret);
+    if (typeof value === "string") return scrub(value);
     if (typeof value !== "object" || value === null) return value;
     if (parents.includes(value)) return "[Circular]";
     if (parents.length > 16) return "[Truncated]";

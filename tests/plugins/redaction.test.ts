@@ -6,6 +6,7 @@ import { createClient, type VobizPlugin } from "../../mod.ts";
 import { createMockVobiz } from "../../testing/mod.ts";
 import { logging, type LoggingOptions, type LogRecord } from "../../plugins/logging.ts";
 import { fakeClock } from "../_support/fake_clock.ts";
+import { createRedactor } from "../../plugins/_internal/log_redact.ts";
 
 const SECRETS = {
   authToken: "auth-token-7Qe1c0ffee",
@@ -227,5 +228,41 @@ describe("redaction scan over a fault matrix", () => {
     assert.ok(records.length >= 14);
     assert.ok(records.every((r) => r.kind === "call"));
     assertNoSecret(records);
+  });
+});
+
+describe("the redactor itself", () => {
+  test("a text is judged afresh each time: a secret is redacted on every record, clean text kept", () => {
+    const redact = createRedactor();
+    const secretUrl = "https://h/x?page=1&token=t0k3n";
+    const cleanUrl = "https://h/x?page=1";
+    for (let i = 0; i < 3; i++) {
+      assert.deepEqual(redact({ url: secretUrl, other: cleanUrl }), {
+        url: "https://h/x?page=1&token=[REDACTED]",
+        other: cleanUrl,
+      });
+    }
+  });
+
+  test("copies: cycles, depth, an own __proto__ key; the input is unchanged", () => {
+    const redact = createRedactor();
+    const input: Record<string, unknown> = JSON.parse('{"__proto__":{"password":"p"},"a":1}');
+    input["self"] = input;
+    let deep: Record<string, unknown> = { password: "x" };
+    for (let i = 0; i < 20; i++) deep = { next: deep };
+    input["deep"] = deep;
+    const copy = redact(input) as Record<string, unknown>;
+    assert.equal(Object.getPrototypeOf(copy), Object.prototype);
+    assert.ok(Object.hasOwn(copy, "__proto__"));
+    assert.deepEqual(Object.getOwnPropertyDescriptor(copy, "__proto__")?.value, {
+      password: "[REDACTED]",
+    });
+    assert.equal(copy["self"], "[Circular]");
+    assert.ok(JSON.stringify(copy).includes("[Truncated]"));
+    assert.ok(!JSON.stringify(copy).includes('"x"'));
+    assert.equal(
+      (Object.getOwnPropertyDescriptor(input, "__proto__")?.value as { password: string }).password,
+      "p",
+    );
   });
 });
