@@ -212,7 +212,7 @@ interface Known {
   readonly ttl: number;
 }
 
-const writeMethods = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+const writeMethods = /^(POST|PUT|PATCH|DELETE)$/;
 // A refresh left unfinished (an isolate stopped mid-way) no longer blocks new ones after this.
 const refreshLockMs = 60_000;
 const recentEvictions = 100;
@@ -261,7 +261,7 @@ function servesStale(error: unknown): boolean {
   const status = (error as { status?: number }).status ?? 0;
   return error.code === "HTTP_ERROR"
     ? status >= 500 || status === 429
-    : ["NETWORK_ERROR", "TIMEOUT", "CIRCUIT_OPEN", "RATE_LIMITED"].includes(error.code);
+    : /^(NETWORK_ERROR|TIMEOUT|CIRCUIT_OPEN|RATE_LIMITED)$/.test(error.code);
 }
 
 /**
@@ -506,7 +506,7 @@ export function cache(options: CacheOptions = {}): CachePlugin {
   async function afterResponse({ context, response }: AfterResponseEvent): Promise<void> {
     const state = calls.get(context);
     if (state === undefined) {
-      if (writeMethods.has(context.method) && response.ok) await evictAfterWrite(context);
+      if (writeMethods.test(context.method) && response.ok) await evictAfterWrite(context);
       return;
     }
     if (state.answered || !response.ok || (state.ttl <= 0 && state.flight === undefined)) return;

@@ -19,9 +19,6 @@ const keptHeaders = ["content-type", "etag", "last-modified"];
 // `auth_secret`): they are never written to a store, which may be shared (Redis, KV).
 const secretFields = ["auth_secret", "auth_token"];
 
-/** Statuses that must not carry a body. */
-const nullBody = new Set([204, 205, 304]);
-
 /** An entry for an answer whose body was read as `body`. */
 export function toEntry(response: Response, body: string, storedAt: number): CacheEntry {
   const headers: Record<string, string> = {};
@@ -47,7 +44,7 @@ function withoutSecrets(body: string): string {
 
 /** A new Response for an entry (a new one per caller: a body can be read once). */
 export function toResponse(entry: CacheEntry, now: number, state: "hit" | "stale"): Response {
-  return new Response(nullBody.has(entry.status) ? null : entry.body, {
+  return new Response([204, 205, 304].includes(entry.status) ? null : entry.body, {
     status: entry.status,
     // a record, not a Headers to fill: the Response makes its own headers from it once
     headers: {
@@ -62,8 +59,7 @@ export function toResponse(entry: CacheEntry, now: number, state: "hit" | "stale
 export function asEntry(value: unknown): CacheEntry | undefined {
   const entry = value as Partial<CacheEntry> | null | undefined;
   return entry?.v === 1 && typeof entry.status === "number" && typeof entry.body === "string" &&
-      typeof entry.storedAt === "number" && typeof entry.headers === "object" &&
-      entry.headers !== null
+      typeof entry.storedAt === "number" && typeof entry.headers === "object" && !!entry.headers
     ? entry as CacheEntry
     : undefined;
 }

@@ -42,12 +42,9 @@ export function subtreeBase(prefix: string, url: string): string {
 
 // Vobiz lists the trunk family under `/trunks/` but writes it at the account level, and deleting
 // a trunk deletes its credentials, IP ACLs and URIs (vobiz-api.md §3.4–3.7).
-const related: Readonly<Record<string, readonly string[]>> = {
-  trunks: ["credentials", "ip-acl", "origination-uris"],
-  credentials: ["trunks/credentials"],
-  "ip-acl": ["trunks/ip-acl"],
-  "origination-uris": ["trunks/origination-uris"],
-};
+const family = ["credentials", "ip-acl", "origination-uris"];
+const related = (name: string) =>
+  name === "trunks" ? family : family.includes(name) ? [`trunks/${name}`] : [];
 
 /**
  * The URLs of the resources a write to `url` changes, below the REST base `baseUrl`: its resource
@@ -57,12 +54,10 @@ const related: Readonly<Record<string, readonly string[]>> = {
  */
 export function resourceUrls(baseUrl: string, url: string): string[] {
   const base = new URL(baseUrl);
-  const parsed = new URL(url);
   const basePath = base.pathname.replace(/\/$/, "");
-  const rest = parsed.pathname.slice(basePath.length).split("/").filter((part) => part !== "");
-  const root = `${base.origin}${basePath}`;
+  const rest = new URL(url).pathname.slice(basePath.length).split("/").filter((part) => part);
+  const root = base.origin + basePath;
   if (rest[0]?.toLowerCase() !== "account" || rest.length < 3) return [`${root}/${rest[0] ?? ""}`];
-  const account = `${root}/${rest[0]}/${rest[1]}`;
   const name = rest[2]!;
-  return [name, ...(related[name] ?? [])].map((part) => `${account}/${part}`);
+  return [name, ...related(name)].map((part) => `${root}/${rest[0]}/${rest[1]}/${part}`);
 }

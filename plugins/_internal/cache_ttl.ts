@@ -6,13 +6,10 @@ export type TtlTable = Readonly<Record<string, number>>;
 /** Finds the TTL (ms) of a GET from the first matching pattern of each table, in order. */
 export type TtlLookup = (route: string, path: string) => number | undefined;
 
+// Odd parts of the split are the placeholders: `*`, or `{name}`.
 function compile(pattern: string): RegExp {
-  const source = trimSlash(pattern).split(/(\{\w+\}|\*)/).map((part) =>
-    part === "*"
-      ? ".*"
-      : /^\{\w+\}$/.test(part)
-      ? "[^/]+"
-      : part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")
+  const source = trimSlash(pattern).split(/(\{\w+\}|\*)/).map((part, i) =>
+    i % 2 ? (part === "*" ? ".*" : "[^/]+") : part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")
   ).join("");
   return new RegExp(`^${source}$`);
 }
@@ -24,11 +21,11 @@ function trimSlash(path: string): string {
 
 /** Compiles TTL tables; earlier tables win. Each pattern is tried on the route, then the path. */
 export function ttlLookup(...tables: TtlTable[]): TtlLookup {
-  const rules = tables.flatMap((table) =>
-    Object.entries(table).map(([pattern, ttl]) => ({ pattern: compile(pattern), ttl }))
-  );
+  const rules = tables.flatMap((table) => Object.entries(table)).map((
+    [pattern, ttl],
+  ) => [compile(pattern), ttl] as const);
   return (route, path) => {
     const candidates = [trimSlash(route), trimSlash(path)];
-    return rules.find((rule) => candidates.some((c) => rule.pattern.test(c)))?.ttl;
+    return rules.find(([pattern]) => candidates.some((c) => pattern.test(c)))?.[1];
   };
 }
