@@ -22,8 +22,10 @@ export type { StandardSchemaV1 } from "ky";
 export {
   type AccountCredentials,
   createClient,
+  createCoreClient,
   DEFAULT_BASE_URL,
   type VobizClient,
+  type VobizCoreClient,
 } from "./src/client.ts";
 export { type Clock, systemClock } from "./src/clock.ts";
 export * from "./src/store.ts";

@@ -38,7 +38,7 @@
  * @module
  */
 import type { Options as KyOptions } from "ky";
-import type { VobizClient } from "../src/client.ts";
+import type { VobizCoreClient } from "../src/core_client.ts";
 import {
   isVobizError,
   VobizAmbiguousOutcomeError,
@@ -459,7 +459,7 @@ export function idempotency(options: IdempotencyOptions = {}): IdempotencyPlugin
 }
 
 function nestedRequest(
-  client: VobizClient,
+  client: VobizCoreClient,
   context: CallContext,
 ): ReconcileInput["request"] {
   return (method, path, options = {}) => {

@@ -28,7 +28,7 @@ import type { Hookable } from "hookable";
 import type { Options as KyOptions } from "ky";
 import type { Clock } from "./clock.ts";
 import type { VobizHooks } from "./hooks.ts";
-import type { VobizClient } from "./client.ts";
+import type { VobizCoreClient } from "./core_client.ts";
 
 /** What a plugin gets in `setup`. */
 export interface PluginHost {
@@ -36,8 +36,8 @@ export interface PluginHost {
   readonly hooks: Hookable<VobizHooks>;
   /** The client's clock: use it for all time. */
   readonly clock: Clock;
-  /** The client, for plugins that make calls of their own (state checks, token refresh). */
-  readonly client: VobizClient;
+  /** The client, for plugins that make calls of their own (`request()`: state checks, token refresh). */
+  readonly client: VobizCoreClient;
   /** Merge ky options into the client's ky instance (ky's `extend` semantics). */
   configureKy(options: KyOptions): void;
 }

@@ -8,6 +8,7 @@ import {
   VobizHttpError,
   type VobizPlugin,
 } from "../mod.ts";
+import { createCoreClient } from "../core.ts";
 import { base, stub } from "./_support/stub.ts";
 
 const me = () => Response.json({ auth_id: "MA_TEST0001", name: "Test" });
@@ -268,6 +269,43 @@ describe("request id and hooks", () => {
     vobiz.close();
     assert.deepEqual(log, ["setup a", "setup b", "teardown a", "teardown b"]);
     assert.deepEqual(vobiz.toJSON().plugins, ["a", "b"]);
+  });
+});
+
+describe("the core client (vobiz-kit/core)", () => {
+  test("calls routes with request(), runs plugins, and has no typed resources", async () => {
+    const s = stub(Response.json({ currency: "INR", balance: 12.5 }));
+    let seen = "";
+    const counter: VobizPlugin = {
+      name: "counter",
+      setup: (host) =>
+        host.hooks.hook("done", ({ context }) => {
+          seen = `${context.method} ${context.route}`;
+        }),
+    };
+    const vobiz = createCoreClient({ ...base, fetch: s.fetch, plugins: [counter] });
+    const route = "/Account/{auth_id}/balance/{currency}";
+    assert.deepEqual(await vobiz.request("GET", route, { params: { currency: "INR" } }), {
+      currency: "INR",
+      balance: 12.5,
+    });
+    assert.equal(s.seen[0]?.url, "https://api.vobiz.test/api/v1/Account/MA_TEST0001/balance/INR");
+    assert.equal(seen, `GET ${route}`);
+    assert.equal("balance" in vobiz, false);
+    const sub = vobiz.withAccount({ authId: "SA_1", authToken: "sub-token" });
+    await sub.request("GET", route, { params: { currency: "USD" } });
+    assert.equal(s.seen[1]?.url, "https://api.vobiz.test/api/v1/Account/SA_1/balance/USD");
+    assert.equal("balance" in sub, false);
+  });
+
+  test("createClient's withAccount keeps the typed resources", async () => {
+    const s = stub(Response.json({ currency: "INR", balance: 3 }));
+    const sub = createClient({ ...base, fetch: s.fetch }).withAccount({
+      authId: "SA_2",
+      authToken: "sub-token",
+    });
+    assert.equal((await sub.balance.get("INR")).balance, 3);
+    assert.equal(s.seen[0]?.url, "https://api.vobiz.test/api/v1/Account/SA_2/balance/INR");
   });
 });
 
