@@ -29,7 +29,6 @@ import { type Clock, systemClock } from "../src/clock.ts";
 import type { AlertEvent, VobizHooks } from "../src/hooks.ts";
 import type { PluginHost, VobizPlugin } from "../src/plugin.ts";
 import type { Hookable } from "hookable";
-import { createEpisodes, type Observation } from "./_internal/alert_episodes.ts";
 import {
   type TrunkSignal,
   trunkSignalOfCdr,
@@ -37,7 +36,8 @@ import {
   trunkTracker,
 } from "./_internal/alert_trunks.ts";
 import { slidingWindow } from "./_internal/alert_window.ts";
-import { answerKind, balanceOf, readJson } from "./_internal/metric_answers.ts";
+import { answerKind, balanceOf } from "./_internal/metric_answers.ts";
+import { listen } from "./_internal/metric_hooks.ts";
 
 /**
  * An alert as given to `notify`: the event payload plus whether it fired or resolved.
@@ -220,7 +220,7 @@ const notCounted = new Set(["VALIDATION_ERROR", "ABORTED"]);
  * ```
  */
 export function alerts(options: AlertsOptions = {}): AlertsPlugin {
-  const episodes = createEpisodes(options.cooldownMs ?? 10 * MINUTE);
+  const cooldownMs = options.cooldownMs ?? 10 * MINUTE;
   const lowBalance = options.lowBalance === false ? undefined : options.lowBalance ?? {};
   const errorRate = options.errorRate === false ? undefined : {
     threshold: 0.05,
@@ -246,112 +246,142 @@ export function alerts(options: AlertsOptions = {}): AlertsPlugin {
   let clock: Clock = systemClock;
   let hooks: Hookable<VobizHooks> | undefined;
 
-  async function apply(observation: Observation): Promise<void> {
-    const transition = episodes.update(observation, clock.now());
-    if (!transition) return;
-    const { kind, event } = transition;
-    if (options.notify) {
+  // The episode of each alert, by rule and subject (at most 1,000): the event while it fires, and
+  // when it last fired (for the cool-down).
+  const states = new Map<string, { event: AlertEvent | undefined; firedAt: number }>();
+  // Transitions waiting to be announced, in order.
+  const queue: [AlertNotification["state"], AlertEvent][] = [];
+
+  // What a rule sees now. An alert fires once when its condition becomes true (unless it fired
+  // within the cool-down) and resolves once when it clears; only a transition builds its message.
+  function apply(
+    rule: string,
+    subject: string,
+    firing: boolean,
+    value: number,
+    threshold: number | undefined,
+    message: () => string,
+  ): void {
+    const at = clock.now();
+    const key = `${rule}\0${subject}`;
+    let state = states.get(key);
+    if (firing ? state?.event || (state && at - state.firedAt < cooldownMs) : !state?.event) return;
+    if (!state) {
+      if (states.size >= 1000) forgetOne();
+      states.set(key, state = { event: undefined, firedAt: at });
+    }
+    const event: { -readonly [K in keyof AlertEvent]: AlertEvent[K] } = {
+      rule,
+      message: message(),
+      at,
+      value,
+    };
+    if (subject) event.subject = subject;
+    if (threshold !== undefined) event.threshold = threshold;
+    state.event = firing ? event : undefined;
+    if (firing) state.firedAt = at;
+    queue.push([firing ? "fired" : "resolved", event]);
+  }
+
+  // Forgets the oldest alert that is not firing (or the oldest of all when every one is).
+  function forgetOne(): void {
+    let oldest: string | undefined;
+    for (const [key, state] of states) {
+      oldest ??= key;
+      if (!state.event) return void states.delete(key);
+    }
+    states.delete(oldest!);
+  }
+
+  // Announces the queued transitions: to `notify` (not awaited) and on the hooks (awaited).
+  async function flush(): Promise<void> {
+    for (let next = queue.shift(); next; next = queue.shift()) {
+      const [state, event] = next;
       try {
-        const pending = options.notify({ ...event, state: kind });
-        if (pending instanceof Promise) {
-          const settled = pending.catch(() => {});
-          options.waitUntil?.(settled);
-        }
+        const pending = options.notify?.({ ...event, state });
+        // a slow notifier must not hold up the call that raised the alert
+        if (pending instanceof Promise) options.waitUntil?.(pending.catch(() => {}));
       } catch {
         // a failing notifier must not break the call that raised the alert
       }
+      try {
+        await hooks?.callHook(`alert:${state}`, event);
+      } catch {
+        // same for a failing alert handler
+      }
     }
-    try {
-      await hooks?.callHook(kind === "fired" ? "alert:fired" : "alert:resolved", event);
-    } catch {
-      // same for a failing alert handler
-    }
   }
+  // Nothing to await when nothing changed (the usual case): handlers stay synchronous.
+  const announce = (): Promise<void> | undefined => queue.length ? flush() : undefined;
 
-  function balanceThreshold(currency: string, accountThreshold: number | undefined): number {
-    const configured = lowBalance?.threshold;
-    if (typeof configured === "number") return configured;
-    return configured?.[currency] ?? accountThreshold ?? 100;
-  }
-
-  async function checkBalance(currency: string, available: number, threshold: number) {
-    const firing = available < threshold;
-    await apply({
-      rule: "lowBalance",
-      subject: currency,
-      firing,
-      message: firing
-        ? `Balance ${available} ${currency} is below ${threshold} ${currency}`
-        : `Balance ${available} ${currency} is back above ${threshold} ${currency}`,
-      value: available,
-      threshold,
-    });
-  }
-
-  async function checkErrorRate(): Promise<void> {
+  function checkErrorRate(): void {
     if (!errorRate) return;
     const { total, bad } = calls.totals(clock.now());
     const rate = total === 0 ? 0 : bad / total;
-    const firing = total >= errorRate.minCalls && rate > errorRate.threshold;
-    const minutes = errorRate.windowMs / MINUTE;
-    await apply({
-      rule: "errorRate",
-      subject: "",
+    const { threshold, minCalls, windowMs } = errorRate;
+    const firing = total >= minCalls && rate > threshold;
+    apply(
+      "errorRate",
+      "",
       firing,
-      message: `Error rate ${percent(rate)} (${bad} of ${total} calls in ${minutes} min) ${
-        firing ? "is above" : "is back within"
-      } ${percent(errorRate.threshold)}`,
-      value: rate,
-      threshold: errorRate.threshold,
-    });
+      rate,
+      threshold,
+      () =>
+        `Error rate ${percent(rate)} (${bad} of ${total} calls in ${windowMs / MINUTE} min) ${
+          firing ? "is above" : "is back within"
+        } ${percent(threshold)}`,
+    );
   }
 
-  async function checkRateLimit(): Promise<void> {
+  function checkRateLimit(): void {
     if (!rateLimit) return;
     const now = clock.now();
     const { bad } = limited.totals(now);
-    const pressure = queuePressure && now - queuePressure.at < rateLimit.windowMs
-      ? queuePressure
-      : undefined;
-    const firing = bad >= rateLimit.responses || pressure !== undefined;
-    const seconds = rateLimit.windowMs / 1000;
-    await apply({
-      rule: "rateLimit",
-      subject: "",
+    const { responses, windowMs } = rateLimit;
+    const pressure = queuePressure && now - queuePressure.at < windowMs ? queuePressure : undefined;
+    const firing = bad >= responses || pressure !== undefined;
+    apply(
+      "rateLimit",
+      "",
       firing,
-      message: !firing
-        ? "Rate limits are no longer approached"
-        : bad >= rateLimit.responses
-        ? `${bad} rate-limited (429) answers in ${seconds} s: the CPS or concurrent-call limit is hit`
-        : `Rate limiter queue at ${pressure?.queued} of ${pressure?.max} calls`,
-      value: bad,
-      threshold: rateLimit.responses,
-    });
+      bad,
+      responses,
+      () =>
+        !firing
+          ? "Rate limits are no longer approached"
+          : bad >= responses
+          ? `${bad} rate-limited (429) answers in ${
+            windowMs / 1000
+          } s: the CPS or concurrent-call limit is hit`
+          : `Rate limiter queue at ${pressure?.queued} of ${pressure?.max} calls`,
+    );
   }
 
-  async function checkTrunk(trunk: string): Promise<void> {
+  function checkTrunk(trunk: string): void {
     if (!trunkDown) return;
     const { failures, lastReason } = trunks.health(trunk, clock.now());
     const firing = failures >= trunkDown.failures;
-    const minutes = trunkDown.windowMs / MINUTE;
-    await apply({
-      rule: "trunkDown",
-      subject: trunk,
+    apply(
+      "trunkDown",
+      trunk,
       firing,
-      message: firing
-        ? `Trunk ${trunk}: ${failures} refused calls in ${minutes} min${
-          lastReason === undefined ? "" : ` (last: ${lastReason})`
-        }`
-        : `Trunk ${trunk} is accepting calls again`,
-      value: failures,
-      threshold: trunkDown.failures,
-    });
+      failures,
+      trunkDown.failures,
+      () =>
+        firing
+          ? `Trunk ${trunk}: ${failures} refused calls in ${trunkDown.windowMs / MINUTE} min${
+            lastReason === undefined ? "" : ` (last: ${lastReason})`
+          }`
+          : `Trunk ${trunk} is accepting calls again`,
+    );
   }
 
-  async function observeTrunk(signal: TrunkSignal | undefined): Promise<void> {
-    if (!signal || !trunkDown) return;
-    trunks.record(signal, clock.now());
-    await checkTrunk(signal.trunk);
+  function observeTrunk(signal: TrunkSignal | undefined): Promise<void> {
+    if (signal && trunkDown) {
+      trunks.record(signal, clock.now());
+      checkTrunk(signal.trunk);
+    }
+    return announce() ?? Promise.resolve();
   }
 
   return {
@@ -359,72 +389,87 @@ export function alerts(options: AlertsOptions = {}): AlertsPlugin {
     setup(host: PluginHost) {
       clock = host.clock;
       hooks = host.hooks;
-      const offs = [
-        host.hooks.hook("afterResponse", async ({ context, response }) => {
-          if (response.status === 429 && rateLimit) {
-            limited.add(clock.now(), 1, 1);
-            await checkRateLimit();
+      const off = listen(host.hooks, {
+        afterResponse({ response }) {
+          if (response.status !== 429 || !rateLimit) return;
+          limited.add(clock.now(), 1, 1);
+          checkRateLimit();
+          return announce();
+        },
+        done({ context, data, error }) {
+          const { code, vobizCode, body } = (error ?? {}) as Record<string, unknown>;
+          if (!notCounted.has(code as string)) calls.add(clock.now(), 1, error ? 1 : 0);
+          // The balance of a balance answer, parsed by the call itself.
+          const reading =
+            lowBalance && !error && answerKind(context.method, context.url) === "balance"
+              ? balanceOf(data)
+              : undefined;
+          if (reading) {
+            const { currency, available, lowBalanceThreshold } = reading;
+            const configured = lowBalance?.threshold;
+            const threshold = typeof configured === "number"
+              ? configured
+              : configured?.[currency] ?? lowBalanceThreshold ?? 100;
+            const firing = available < threshold;
+            apply(
+              "lowBalance",
+              currency,
+              firing,
+              available,
+              threshold,
+              () =>
+                firing
+                  ? `Balance ${available} ${currency} is below ${threshold} ${currency}`
+                  : `Balance ${available} ${currency} is back above ${threshold} ${currency}`,
+            );
           }
-          if (!lowBalance || !response.ok) return;
-          if (answerKind(context.method, context.url) !== "balance") return;
-          const reading = balanceOf(await readJson(response));
-          if (!reading) return;
-          const threshold = balanceThreshold(reading.currency, reading.lowBalanceThreshold);
-          await checkBalance(reading.currency, reading.available, threshold);
-        }),
-        host.hooks.hook("done", async ({ error }) => {
-          const code = (error as { code?: unknown } | undefined)?.code;
-          if (typeof code !== "string" || !notCounted.has(code)) {
-            calls.add(clock.now(), 1, error ? 1 : 0);
+          // A 402 INSUFFICIENT_BALANCE: the balance is too low whatever the threshold says.
+          if (lowBalance && vobizCode === "INSUFFICIENT_BALANCE") {
+            const details = findDetails(body);
+            const currency = typeof details["currency"] === "string" ? details["currency"] : "INR";
+            const given = Number(details["available"] ?? 0);
+            const available = Number.isFinite(given) ? given : 0;
+            apply(
+              "lowBalance",
+              currency.toUpperCase(),
+              true,
+              available,
+              undefined,
+              () => `A call failed for insufficient balance (${available} ${currency} available)`,
+            );
           }
-          const body = error as { vobizCode?: unknown; body?: unknown } | undefined;
-          if (lowBalance && body?.vobizCode === "INSUFFICIENT_BALANCE") {
-            await insufficientBalance(body.body);
-          }
-          await checkErrorRate();
-          await checkRateLimit();
-        }),
-        host.hooks.hook("ratelimit:queued", async ({ queued, maxQueued }) => {
-          const max = maxQueued ?? (rateLimit ? rateLimit.maxQueued : undefined);
+          checkErrorRate();
+          checkRateLimit();
+          return announce();
+        },
+        "ratelimit:queued"({ queued, maxQueued }) {
+          const max = maxQueued ?? rateLimit?.maxQueued;
           if (!rateLimit || max === undefined || max <= 0) return;
           if (queued / max >= rateLimit.queueRatio) {
             queuePressure = { at: clock.now(), queued, max };
           }
-          await checkRateLimit();
-        }),
-      ];
+          checkRateLimit();
+          return announce();
+        },
+      });
       return () => {
-        for (const off of offs) off();
+        off();
         hooks = undefined;
       };
     },
     observeTrunkEvent: (payload) => observeTrunk(trunkSignalOfEvent(payload)),
     observeCdr: (cdr) => observeTrunk(trunkSignalOfCdr(cdr)),
-    async evaluate() {
-      await checkErrorRate();
-      await checkRateLimit();
-      const firingTrunks = episodes.active().filter((alert) => alert.rule === "trunkDown")
-        .map((alert) => alert.subject ?? "");
-      for (const trunk of new Set([...trunks.trunks(), ...firingTrunks])) await checkTrunk(trunk);
+    evaluate() {
+      checkErrorRate();
+      checkRateLimit();
+      const firing = [...states.values()].flatMap(({ event }) =>
+        event?.rule === "trunkDown" ? [event.subject ?? ""] : []
+      );
+      for (const trunk of new Set([...trunks.trunks(), ...firing])) checkTrunk(trunk);
+      return announce() ?? Promise.resolve();
     },
-    active: () => episodes.active(),
+    active: () => [...states.values()].flatMap(({ event }) => event ? [event] : []),
   };
-
-  // A 402 INSUFFICIENT_BALANCE: the balance is too low whatever the threshold says.
-  async function insufficientBalance(body: unknown): Promise<void> {
-    const details = findDetails(body);
-    const currency = typeof details["currency"] === "string" ? details["currency"] : "INR";
-    const available = Number(details["available"] ?? 0);
-    await apply({
-      rule: "lowBalance",
-      subject: currency.toUpperCase(),
-      firing: true,
-      message: `A call failed for insufficient balance (${
-        Number.isFinite(available) ? available : 0
-      } ${currency} available)`,
-      value: Number.isFinite(available) ? available : 0,
-    });
-  }
 }
 
 function findDetails(body: unknown): Record<string, unknown> {

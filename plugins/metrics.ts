@@ -21,9 +21,10 @@
  * @module
  */
 import { type Clock, systemClock } from "../src/clock.ts";
-import type { CacheEvent, CallContext, CircuitState } from "../src/hooks.ts";
+import type { CacheEvent, CallContext, CircuitState, DoneEvent } from "../src/hooks.ts";
 import type { PluginHost, VobizPlugin } from "../src/plugin.ts";
-import { answerCountsOf, answerKind, balanceOf, readJson } from "./_internal/metric_answers.ts";
+import { answerCountsOf, answerKind, balanceOf } from "./_internal/metric_answers.ts";
+import { listen } from "./_internal/metric_hooks.ts";
 import { type BalanceTrend, balanceTrend } from "./_internal/metric_balance_rate.ts";
 import { type Histogram, newHistogram, observe, quantile } from "./_internal/metric_histogram.ts";
 import { codeLabel, methodLabel, routeLabel, statusClass } from "./_internal/metric_labels.ts";
@@ -339,22 +340,18 @@ export function metrics(options: MetricsOptions = {}): MetricsPlugin {
   const all = newHistogram(); // every call, whatever its route
   let failed = 0;
   const fromCache = new WeakSet<CallContext>();
-  const balances = new Map<
-    string,
-    { balance: number; consumptionPerHour: number | null; trend: BalanceTrend; time: number }
-  >();
+  const balances = new Map<string, BalanceMetrics & { time: number; trend: BalanceTrend }>();
   const circuits: Record<string, CircuitState> = {};
   const cache: Record<CacheField, number> = { hits: 0, misses: 0, stale: 0, invalidations: 0 };
   const refreshTimes: number[] = [];
-  let refreshTotal = 0;
-  let asr: { ratio: number; answered: number; total: number; at: number } | undefined;
+  let asr: MetricsSnapshot["asr"] = null;
 
   // The [route, method] labels of a call, kept per route and method: no work per call once seen
   // (bounded, as raw routes may not repeat).
   const labelCache = new Map<string, Record<string, string[]>>();
   function labelsOf({ route, method }: CallContext): string[] {
     let byMethod = labelCache.get(route);
-    if (byMethod === undefined) {
+    if (!byMethod) {
       if (labelCache.size >= 1000) labelCache.clear();
       labelCache.set(route, byMethod = {});
     }
@@ -362,59 +359,61 @@ export function metrics(options: MetricsOptions = {}): MetricsPlugin {
     return byMethod[label] ??= [routeLabel(route), label];
   }
 
-  function recordBalance(body: unknown): void {
-    const reading = balanceOf(body);
-    if (!reading) return;
-    const { currency, balance } = reading;
-    let state = balances.get(currency);
-    if (!state) {
-      if (balances.size >= 16) return;
-      const trend = balanceTrend(options.balanceWindowMs ?? HOUR);
-      balances.set(currency, state = { balance, consumptionPerHour: null, trend, time: 0 });
+  // Balance and CDR answers, from the call's parsed answer: nothing to read or parse here.
+  function recordAnswer({ context, data }: DoneEvent): void {
+    const kind = fromCache.has(context) ? undefined : answerKind(context.method, context.url);
+    const reading = kind === "balance" ? balanceOf(data) : undefined;
+    const counts = kind === "cdrs" ? answerCountsOf(data) : undefined;
+    const now = clock.now();
+    if (reading) {
+      const { currency, balance } = reading;
+      let state = balances.get(currency);
+      if (!state && balances.size < 16) {
+        const trend = balanceTrend(options.balanceWindowMs ?? HOUR);
+        balances.set(
+          currency,
+          state = { balance, at: "", consumptionPerHour: null, time: 0, trend },
+        );
+      }
+      if (!state) return;
+      state.trend.record(state.time = now, state.balance = balance);
+      const perHour = state.consumptionPerHour = state.trend.perHour();
+      balanceGauge.add([currency], balance);
+      if (perHour !== null) spendGauge.add([currency], perHour);
     }
-    state.time = clock.now();
-    state.trend.record(state.time, balance);
-    state.balance = balance;
-    state.consumptionPerHour = state.trend.perHour();
-    balanceGauge.add([currency], balance);
-    if (state.consumptionPerHour !== null) spendGauge.add([currency], state.consumptionPerHour);
+    if (counts) {
+      asr = { ratio: counts.answered / counts.total, ...counts, at: iso(now) };
+      asrGauge.add([], asr.ratio);
+    }
   }
 
-  function recordAnswers(body: unknown): void {
-    const counts = answerCountsOf(body);
-    if (!counts) return;
-    asr = { ratio: counts.answered / counts.total, ...counts, at: clock.now() };
-    asrGauge.add([], asr.ratio);
-  }
+  // Keeps the last hour's token refreshes (at most 10,000 of them).
+  const pruneRefreshes = (now: number) => {
+    while (refreshTimes[0]! < now - HOUR || refreshTimes.length > 10_000) refreshTimes.shift();
+  };
 
   const onCache = (event: string, field: CacheField) => ({ context }: CacheEvent): void => {
     cacheEvents.add([event], 1);
     cache[field]++;
     if (context && (event === "hit" || event === "stale")) fromCache.add(context);
-    if (cache.hits + cache.misses > 0) {
-      cacheRatio.add([], cache.hits / (cache.hits + cache.misses));
-    }
+    const { hits, misses } = cache;
+    if (hits + misses) cacheRatio.add([], hits / (hits + misses));
   };
 
   return {
     name: "metrics",
     setup(host: PluginHost) {
       clock = host.clock;
-      const { hooks } = host;
-      const offs = [
-        // Synchronous unless the answer carries a balance or CDRs, read once and shared with alerts.
-        hooks.hook("afterResponse", ({ context, response }) => {
-          const { status } = response;
+      return listen(host.hooks, {
+        afterResponse({ context, response: { status } }) {
           context.meta["metrics"] = status; // the status of the call's last answer, for `done`
           if (status === 429) rateLimited.add(labelsOf(context), 1);
-          const kind = response.ok && !fromCache.has(context)
-            ? answerKind(context.method, context.url)
-            : undefined;
-          return kind &&
-            readJson(response).then(kind === "balance" ? recordBalance : recordAnswers);
-        }),
-        hooks.hook("beforeRetry", ({ context }) => void retries.add(labelsOf(context), 1)),
-        hooks.hook("done", ({ context, error, durationMs }) => {
+        },
+        beforeRetry({ context }) {
+          retries.add(labelsOf(context), 1);
+        },
+        done(event) {
+          const { context, error, durationMs } = event;
           const labels = labelsOf(context);
           const details = error as { status?: unknown; vobizCode?: unknown; code?: unknown };
           const status = error
@@ -423,36 +422,35 @@ export function metrics(options: MetricsOptions = {}): MetricsPlugin {
           calls.add([...labels, statusClass(status), error ? "failure" : "success"], 1);
           duration.add(labels, durationMs).value += error ? 1 : 0;
           observe(all, durationMs);
-          if (error) {
-            failed++;
-            errors.add([...labels, errorCode(details, status, error.name)], 1);
-          }
-        }),
-        hooks.hook("circuit:state", ({ key, from, to }) => {
+          if (!error) return recordAnswer(event);
+          failed++;
+          errors.add([...labels, errorCode(details, status, error.name)], 1);
+        },
+        "circuit:state"({ key, from, to }) {
           transitions.add([key, from, to], 1);
           circuitState.add([key], circuitValue[to]);
           if (key in circuits || Object.keys(circuits).length < 500) circuits[key] = to;
-        }),
-        hooks.hook("cache:hit", onCache("hit", "hits")),
-        hooks.hook("cache:miss", onCache("miss", "misses")),
-        hooks.hook("cache:stale", onCache("stale", "stale")),
-        hooks.hook("cache:invalidate", onCache("invalidate", "invalidations")),
-        hooks.hook("auth:refreshed", ({ reason }) => {
+        },
+        "cache:hit": onCache("hit", "hits"),
+        "cache:miss": onCache("miss", "misses"),
+        "cache:stale": onCache("stale", "stale"),
+        "cache:invalidate": onCache("invalidate", "invalidations"),
+        "auth:refreshed"({ reason }) {
           refreshes.add([reason], 1);
-          refreshTotal++;
           refreshTimes.push(clock.now());
-          pruneBefore(refreshTimes, clock.now() - HOUR);
-        }),
-        hooks.hook("ratelimit:hit", () => void limiter.add(["hit"], 1)),
-        hooks.hook("ratelimit:queued", () => void limiter.add(["queued"], 1)),
-      ];
-      return () => {
-        for (const off of offs) off();
-      };
+          pruneRefreshes(clock.now());
+        },
+        "ratelimit:hit"() {
+          limiter.add(["hit"], 1);
+        },
+        "ratelimit:queued"() {
+          limiter.add(["queued"], 1);
+        },
+      });
     },
     snapshot(): MetricsSnapshot {
       const now = clock.now();
-      pruneBefore(refreshTimes, now - HOUR);
+      pruneRefreshes(now);
       const limiterEvents = sumBy(limiter, 0);
       const lastRefresh = refreshTimes[refreshTimes.length - 1];
       return {
@@ -484,7 +482,7 @@ export function metrics(options: MetricsOptions = {}): MetricsPlugin {
           hitRatio: cache.hits + cache.misses > 0 ? cache.hits / (cache.hits + cache.misses) : null,
         },
         tokenRefreshes: {
-          total: refreshTotal,
+          total: total(refreshes),
           lastHour: refreshTimes.length,
           lastAt: lastRefresh === undefined ? null : iso(lastRefresh),
         },
@@ -494,7 +492,7 @@ export function metrics(options: MetricsOptions = {}): MetricsPlugin {
             { balance, at: iso(time), consumptionPerHour },
           ]),
         ),
-        asr: asr ? { ...asr, at: iso(asr.at) } : null,
+        asr: asr && { ...asr },
       };
     },
     toPrometheus: () => toPrometheusText(families),
@@ -535,8 +533,3 @@ function sumBy(family: Family, label: number): Record<string, number> {
 
 const total = (family: Family): number =>
   Object.values(sumBy(family, 0)).reduce((sum, value) => sum + value, 0);
-
-function pruneBefore(times: number[], cutoff: number): void {
-  while ((times[0] ?? cutoff) < cutoff) times.shift();
-  if (times.length > 10_000) times.splice(0, times.length - 10_000);
-}

@@ -8,20 +8,18 @@ const isObject = (value: unknown): value is Json =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
 const finite = (value: unknown): number | undefined => {
-  const number = typeof value === "string" && value.trim() !== "" ? Number(value) : value;
-  return typeof number === "number" && Number.isFinite(number) ? number : undefined;
+  const number = typeof value === "string" && value.trim() ? Number(value) : value;
+  return Number.isFinite(number) ? number as number : undefined;
 };
 
 // On the whole URL, matched in its path only (`^[^?#]*`): no URL object per call.
-const balancePath = /^[^?#]*\/account\/[^/?#]+\/balance\/[^/?#]+\/?(?:[?#]|$)/i;
-const cdrListPath = /^[^?#]*\/account\/[^/?#]+\/cdr(?:\/search|\/recent)?\/?(?:[?#]|$)/i;
+const answerPath =
+  /^[^?#]*\/account\/[^/?#]+\/(?:(balance)\/[^/?#]+|cdr(?:\/search|\/recent)?)\/?(?:[?#]|$)/i;
 
 /** Which health-carrying answer a GET to this URL returns, if any. */
 export function answerKind(method: string, url: string): "balance" | "cdrs" | undefined {
-  if (method !== "GET") return undefined;
-  if (balancePath.test(url)) return "balance";
-  if (cdrListPath.test(url)) return "cdrs";
-  return undefined;
+  const match = method === "GET" ? answerPath.exec(url) : null;
+  return match ? (match[1] ? "balance" : "cdrs") : undefined;
 }
 
 /** A balance reading. */
