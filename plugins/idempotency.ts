@@ -48,12 +48,14 @@ import {
 import type { CallContext } from "../src/hooks.ts";
 import type { FetchLike, RequestOptions } from "../src/options.ts";
 import type { PluginHost, VobizPlugin } from "../src/plugin.ts";
-import { type KeyValueStore, memoryStore } from "../src/store.ts";
+import type { KeyValueStore } from "../src/store.ts";
 import { numberPurchaseCheck } from "./_internal/idempotency_checks.ts";
 import {
   type DoneRecord,
-  doneRecord,
   type IdempotencyRecord,
+  JSON_TYPE,
+  memoryRecords,
+  type Records,
   replayResponse,
 } from "./_internal/idempotency_record.ts";
 import { paidTransport } from "./_internal/idempotency_transport.ts";
@@ -263,26 +265,43 @@ const HEADER = "Idempotency-Key";
  */
 export function idempotency(options: IdempotencyOptions = {}): IdempotencyPlugin {
   const routes = options.routes ?? PAID_ROUTES;
+  const methods = new Set(routes.map((route) => route.method));
   const reconcilers = [...(options.reconcilers ?? []), numberPurchaseCheck];
   const ttl = Math.max(1, Math.ceil((options.retentionMs ?? 86_400_000) / 1000));
   const inFlight = new Map<string, Flight>();
   const flights = new WeakMap<CallContext, Flight>();
-  let store: KeyValueStore | undefined = options.store;
+  let store: Records | undefined = options.store;
 
   const storeKey = (authId: string, key: string) => `vobiz-kit:idempotency:${authId}:${key}`;
-  const pathOf = (context: CallContext) => new URL(context.url).pathname;
   const matches = (route: PaidRoute, context: CallContext) =>
-    route.method === context.method && route.path.test(pathOf(context));
+    route.method === context.method && route.path.test(new URL(context.url).pathname);
+  // The method is looked at first, so that reads cost a Set lookup and no URL parse.
   const isPaid = (context: CallContext) => {
     const { paid, idempotencyKey, plugins } = context.options;
     if (plugins?.[NAME] === false) return false;
     if (paid === true || idempotencyKey !== undefined) return true;
-    return paid !== false && routes.some((route) => matches(route, context));
+    return paid !== false && methods.has(context.method) && routes.some((r) => matches(r, context));
   };
 
   function setup(host: PluginHost): () => void {
     const clock = host.clock;
-    const records = store ??= memoryStore({ maxEntries: 10_000, clock });
+    const records = store ??= memoryRecords(clock);
+    // A successful answer, recorded for later calls with the key (stored when the call is done).
+    const keep = (context: CallContext, status: number, type: string | null, body: string) => {
+      const flight = flights.get(context);
+      const meta = context.meta[NAME] as IdempotencyMeta;
+      if (flight === undefined || meta.role !== "send") return;
+      flight.record = {
+        state: "done",
+        fingerprint: flight.fingerprint,
+        at: clock.now(),
+        status,
+        contentType: type,
+        body,
+        reconciled: meta.reconciled,
+      };
+      flight.fresh = true;
+    };
 
     async function reconcile(
       context: CallContext,
@@ -296,10 +315,14 @@ export function idempotency(options: IdempotencyOptions = {}): IdempotencyPlugin
         method: context.method,
         route: context.route,
       };
+      const ambiguous = (checked: string, error = cause) =>
+        new VobizAmbiguousOutcomeError(meta.key, `${reason}; ${checked}`, {
+          ...details,
+          cause: error,
+        });
       const reconciler = reconcilers.find((candidate) => matches(candidate, context));
       if (reconciler === undefined) {
-        const checked = `${reason}; no state check exists for ${context.method} ${context.route}`;
-        throw new VobizAmbiguousOutcomeError(meta.key, checked, details);
+        throw ambiguous(`no state check exists for ${context.method} ${context.route}`);
       }
       let found: ReconcileResult;
       try {
@@ -309,116 +332,105 @@ export function idempotency(options: IdempotencyOptions = {}): IdempotencyPlugin
           request: nestedRequest(host.client, context),
         });
       } catch (error) {
-        const checked = `${reason}; the state check failed: ${describe(error)}`;
-        throw new VobizAmbiguousOutcomeError(meta.key, checked, { ...details, cause: error });
+        throw ambiguous(`the state check failed: ${describe(error)}`, error);
       }
       meta.checked = found.checked;
-      if (found.outcome === "unknown") {
-        throw new VobizAmbiguousOutcomeError(meta.key, `${reason}; ${found.checked}`, details);
-      }
+      if (found.outcome === "unknown") throw ambiguous(found.checked);
       if (found.outcome === "not-performed") return undefined;
       meta.reconciled = true;
       meta.settled = true;
       await host.hooks.callHook("idempotency:reconciled", { context, key: meta.key });
       const result = found.result;
-      const body = isObject(result) ? { ...result, reconciled: true } : result;
-      return Response.json(body, { headers: { "x-idempotent-reconciled": "true" } });
+      const body = JSON.stringify(isObject(result) ? { ...result, reconciled: true } : result);
+      keep(context, 200, JSON_TYPE, body);
+      return new Response(body, {
+        headers: { "content-type": JSON_TYPE, "x-idempotent-reconciled": "true" },
+      });
     }
 
-    // Around-advice for the transport of each paid write (a ky `init` hook sees each call's own
-    // options, so it can wrap that call's `fetch`; hooks alone cannot change an attempt's outcome).
+    // Decides once per call, in ky's `init` hook (before every other hook), whether the call is a
+    // paid write; only those get a key, a record and around-advice for their transport (an init
+    // hook sees each call's own options, so it can wrap that call's `fetch`; hooks alone cannot
+    // change an attempt's outcome). Every other call costs a method lookup here and a property
+    // read in each handler.
     const init = (kyOptions: KyOptions) => {
       const context = kyOptions.context?.["vobiz"] as CallContext | undefined;
       if (context === undefined || !isPaid(context)) return;
-      const transport = (kyOptions.fetch ?? globalThis.fetch) as FetchLike;
+      const meta: IdempotencyMeta = {
+        key: context.options.idempotencyKey ?? crypto.randomUUID(),
+        role: "send",
+        sent: false,
+        settled: false,
+        safeToRetry: false,
+        reconciled: false,
+        allowRetry: () => meta.safeToRetry,
+      };
+      context.meta[NAME] = meta;
       const timeout = kyOptions.timeout ?? false;
       kyOptions.timeout = false; // the attempt timeout now lives in the transport below
       kyOptions.fetch = paidTransport({
-        transport,
+        transport: (kyOptions.fetch ?? globalThis.fetch) as FetchLike,
         timeout,
         clock,
-        meta: () => context.meta[NAME] as IdempotencyMeta | undefined,
-        reconcile: (reason, cause) => {
-          const meta = context.meta[NAME] as IdempotencyMeta;
-          return reconcile(context, meta, reason, cause);
-        },
+        meta,
+        keep: (status, type, body) => keep(context, status, type, body),
+        reconcile: (reason, cause) => reconcile(context, meta, reason, cause),
       }) as NonNullable<KyOptions["fetch"]>;
     };
     host.configureKy({ hooks: { init: [init] } });
 
-    const offBeforeRequest = host.hooks.hook(
-      "beforeRequest",
-      async ({ context, request, respondWith }) => {
-        if (!isPaid(context)) return;
-        const key = context.options.idempotencyKey ?? crypto.randomUUID();
-        request.headers.set(HEADER, key);
-        const meta: IdempotencyMeta = {
-          key,
-          role: "send",
-          sent: false,
-          settled: false,
-          safeToRetry: false,
-          reconciled: false,
-          allowRetry: () => meta.safeToRetry,
-        };
-        context.meta[NAME] = meta;
-        const id = storeKey(context.authId, key);
-        const fingerprint = `${context.method} ${context.url}\n${
-          JSON.stringify(context.options.json ?? null)
-        }`;
-        for (;;) {
-          const running = inFlight.get(id);
-          if (running === undefined) break;
-          checkFingerprint(running.fingerprint, fingerprint, context);
-          meta.role = "join";
-          await host.hooks.callHook("idempotency:joined", { context, key });
-          const outcome = await abortable(running.outcome, context.options.signal);
-          if ("record" in outcome) return respondWith(replayResponse(outcome.record));
-          // An aborted first call settles nothing: look again (its record now says "unknown").
-          if (!(isVobizError(outcome.error) && outcome.error.code === "ABORTED")) {
-            throw outcome.error;
-          }
-          meta.role = "send";
+    async function begin(
+      context: CallContext,
+      meta: IdempotencyMeta,
+      request: Request,
+      respondWith: (response: Response) => void,
+    ): Promise<void> {
+      const { key } = meta;
+      request.headers.set(HEADER, key);
+      const id = storeKey(context.authId, key);
+      const fingerprint = `${context.method} ${context.url}\n${
+        JSON.stringify(context.options.json ?? null)
+      }`;
+      for (;;) {
+        const running = inFlight.get(id);
+        if (running === undefined) break;
+        checkFingerprint(running.fingerprint, fingerprint, context);
+        meta.role = "join";
+        await host.hooks.callHook("idempotency:joined", { context, key });
+        const outcome = await abortable(running.outcome, context.options.signal);
+        if ("record" in outcome) return respondWith(replayResponse(outcome.record));
+        // An aborted first call settles nothing: look again (its record now says "unknown").
+        if (!(isVobizError(outcome.error) && outcome.error.code === "ABORTED")) {
+          throw outcome.error;
         }
-        let resolve!: (outcome: Outcome) => void;
-        const outcome = new Promise<Outcome>((done) => resolve = done);
-        const flight: Flight = { id, fingerprint, outcome, resolve, fresh: false, claimed: false };
-        inFlight.set(id, flight); // before any await: a concurrent call with this key joins
-        flights.set(context, flight);
+        meta.role = "send";
+      }
+      let resolve!: (outcome: Outcome) => void;
+      const outcome = new Promise<Outcome>((done) => resolve = done);
+      const flight: Flight = { id, fingerprint, outcome, resolve, fresh: false, claimed: false };
+      inFlight.set(id, flight); // before any await: a concurrent call with this key joins
+      flights.set(context, flight);
 
-        const stored = await storeCall(() => records.getItem<IdempotencyRecord>(id));
-        if (stored !== null) {
-          checkFingerprint(stored.fingerprint, fingerprint, context);
-          if (stored.state === "done") {
-            meta.role = "replay";
-            flight.record = stored;
-            await host.hooks.callHook("idempotency:replayed", { context, key });
-            return respondWith(replayResponse(stored));
-          }
-          // An earlier call's outcome is unknown (or it is in flight in another process): check.
-          const reason = "an earlier call with this key ended without a known outcome";
-          const reconciled = await reconcile(context, meta, reason, undefined);
-          if (reconciled !== undefined) return respondWith(reconciled);
+      const stored = await storeCall(() => records.getItem<IdempotencyRecord>(id));
+      if (stored !== null) {
+        checkFingerprint(stored.fingerprint, fingerprint, context);
+        if (stored.state === "done") {
+          meta.role = "replay";
+          flight.record = stored;
+          await host.hooks.callHook("idempotency:replayed", { context, key });
+          return respondWith(replayResponse(stored));
         }
-        const pending: IdempotencyRecord = { state: "pending", fingerprint, at: clock.now() };
-        await storeCall(() => records.setItem(id, pending, { ttl }));
-        flight.claimed = true;
-      },
-    );
+        // An earlier call's outcome is unknown (or it is in flight in another process): check.
+        const reason = "an earlier call with this key ended without a known outcome";
+        const reconciled = await reconcile(context, meta, reason, undefined);
+        if (reconciled !== undefined) return respondWith(reconciled);
+      }
+      const pending: IdempotencyRecord = { state: "pending", fingerprint, at: clock.now() };
+      await storeCall(() => records.setItem(id, pending, { ttl }));
+      flight.claimed = true;
+    }
 
-    const offAfterResponse = host.hooks.hook("afterResponse", async ({ context, response }) => {
-      const flight = flights.get(context);
-      const meta = context.meta[NAME] as IdempotencyMeta | undefined;
-      if (flight === undefined || meta?.role !== "send" || !response.ok) return;
-      // A clone of the hook's copy: other handlers may read that one too.
-      const copy = response.clone();
-      flight.record = await doneRecord(copy, flight.fingerprint, clock.now(), meta.reconciled);
-      flight.fresh = true;
-    });
-
-    const offDone = host.hooks.hook("done", async ({ context, error }) => {
-      const flight = flights.get(context);
-      if (flight === undefined) return;
+    async function finish(context: CallContext, flight: Flight, error: Error | undefined) {
       flights.delete(context);
       const meta = context.meta[NAME] as IdempotencyMeta;
       const { id, record } = flight;
@@ -441,11 +453,21 @@ export function idempotency(options: IdempotencyOptions = {}): IdempotencyPlugin
         if (inFlight.get(id) === flight) inFlight.delete(id);
         flight.resolve(record !== undefined ? { record } : { error });
       }
-    });
+    }
+
+    // Synchronous for calls that are not paid writes: nothing to wait for.
+    const offs = [
+      host.hooks.hook("beforeRequest", ({ context, request, respondWith }) => {
+        const meta = context.meta[NAME] as IdempotencyMeta | undefined;
+        if (meta !== undefined) return begin(context, meta, request, respondWith);
+      }),
+      host.hooks.hook("done", ({ context, error }) => {
+        const flight = context.meta[NAME] === undefined ? undefined : flights.get(context);
+        if (flight !== undefined) return finish(context, flight, error);
+      }),
+    ];
     return () => {
-      offBeforeRequest();
-      offAfterResponse();
-      offDone();
+      for (const off of offs) off();
     };
   }
 

@@ -14,15 +14,18 @@ export interface PaidTransportOptions {
   /** The per-attempt timeout, taken over from ky so that it bounds the attempt, not the check. */
   timeout: number | false;
   clock: Clock;
-  meta(): IdempotencyMeta | undefined;
+  meta: IdempotencyMeta;
+  /** Called with a successful answer (2xx), read whole within the attempt. */
+  keep(status: number, contentType: string | null, body: string): void;
   /** A success answer when the write took effect, undefined when it did not; otherwise throws. */
   reconcile(reason: string, cause: unknown): Promise<Response | undefined>;
 }
 
+const decoder = new TextDecoder();
+
 export function paidTransport(options: PaidTransportOptions): FetchLike {
   return async (request, init) => {
-    const meta = options.meta();
-    if (meta === undefined) return options.transport(request, init);
+    const { meta } = options;
     meta.sent = true;
     meta.settled = false;
     meta.safeToRetry = false;
@@ -40,6 +43,9 @@ export function paidTransport(options: PaidTransportOptions): FetchLike {
       if (response.status < 500) {
         meta.settled = true;
         meta.safeToRetry = response.status === 408 || response.status === 429;
+        if (response.ok) {
+          options.keep(response.status, response.headers.get("content-type"), decoder.decode(body));
+        }
         return withBody(response, body);
       }
       reason = `the server answered ${response.status}`;
