@@ -36,7 +36,7 @@ import {
   trunkTracker,
 } from "./_internal/alert_trunks.ts";
 import { slidingWindow } from "./_internal/alert_window.ts";
-import { answerKind, balanceOf } from "./_internal/metric_answers.ts";
+import { answerKind, balanceOf, isObject } from "./_internal/metric_answers.ts";
 import { listen } from "./_internal/metric_hooks.ts";
 
 /**
@@ -376,12 +376,12 @@ export function alerts(options: AlertsOptions = {}): AlertsPlugin {
     );
   }
 
-  function observeTrunk(signal: TrunkSignal | undefined): Promise<void> {
+  async function observeTrunk(signal: TrunkSignal | undefined): Promise<void> {
     if (signal && trunkDown) {
       trunks.record(signal, clock.now());
       checkTrunk(signal.trunk);
     }
-    return announce() ?? Promise.resolve();
+    await announce();
   }
 
   return {
@@ -459,24 +459,23 @@ export function alerts(options: AlertsOptions = {}): AlertsPlugin {
     },
     observeTrunkEvent: (payload) => observeTrunk(trunkSignalOfEvent(payload)),
     observeCdr: (cdr) => observeTrunk(trunkSignalOfCdr(cdr)),
-    evaluate() {
+    async evaluate() {
       checkErrorRate();
       checkRateLimit();
       const firing = [...states.values()].flatMap(({ event }) =>
         event?.rule === "trunkDown" ? [event.subject ?? ""] : []
       );
       for (const trunk of new Set([...trunks.trunks(), ...firing])) checkTrunk(trunk);
-      return announce() ?? Promise.resolve();
+      await announce();
     },
     active: () => [...states.values()].flatMap(({ event }) => event ? [event] : []),
   };
 }
 
+// `error.details` (or `details`) of an error body.
 function findDetails(body: unknown): Record<string, unknown> {
-  const record = (value: unknown) =>
-    typeof value === "object" && value !== null ? value as Record<string, unknown> : {};
-  const error = record(record(body)["error"]);
-  return record(error["details"] ?? record(body)["details"]);
+  const record = (value: unknown) => isObject(value) ? value : {};
+  return record(record(record(body)["error"])["details"] ?? record(body)["details"]);
 }
 
 const percent = (ratio: number): string => `${Math.round(ratio * 1000) / 10} %`;

@@ -2,17 +2,15 @@
 // `Allowed: false` is a refused call; `Allowed: true` an accepted one) and CDRs (a failure cause
 // naming authentication is a failure; an answered call a success). Failures are counted per trunk
 // in a sliding window; any success clears them.
-import { isAnswered } from "./metric_answers.ts";
+import { isAnswered, isObject } from "./metric_answers.ts";
 import { type SlidingWindow, slidingWindow } from "./alert_window.ts";
-
-type Json = Record<string, unknown>;
 
 /** What one event says about one trunk. */
 export interface TrunkSignal {
   readonly trunk: string;
   readonly ok: boolean;
   /** Why it failed (the webhook's `Reason`, the CDR's cause). */
-  readonly reason?: string;
+  readonly reason?: string | undefined;
 }
 
 /** The state of one trunk. */
@@ -28,10 +26,8 @@ export interface TrunkTracker {
   trunks(): string[];
 }
 
-const authFailure = /auth|unauthori[sz]ed|forbidden|credential|\b40[137]\b/i;
-
-const isObject = (value: unknown): value is Json =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
+// ("auth" also matches "unauthorized")
+const authFailure = /auth|forbidden|credential|\b40[137]\b/i;
 
 const text = (value: unknown): string | undefined =>
   typeof value === "string" && value !== ""
@@ -47,46 +43,42 @@ export function trunkSignalOfEvent(payload: unknown): TrunkSignal | undefined {
   if (trunk === undefined) return undefined;
   const allowed = payload["Allowed"];
   if (allowed === false || allowed === "false") {
-    const reason = text(payload["Reason"]);
-    return reason === undefined ? { trunk, ok: false } : { trunk, ok: false, reason };
+    return { trunk, ok: false, reason: text(payload["Reason"]) };
   }
   if (allowed === true || allowed === "true") return { trunk, ok: true };
   const cause = text(payload["HangupCauseName"]) ?? text(payload["HangupCauseCode"]);
   if (cause !== undefined && authFailure.test(cause)) return { trunk, ok: false, reason: cause };
-  if (Number(payload["Billsec"]) > 0) return { trunk, ok: true };
-  return undefined;
+  return Number(payload["Billsec"]) > 0 ? { trunk, ok: true } : undefined;
 }
 
 /** Reads a CDR: an authentication failure cause, or an answered call, on a trunk. */
 export function trunkSignalOfCdr(cdr: unknown): TrunkSignal | undefined {
-  if (!isObject(cdr)) return undefined;
-  const trunk = text(cdr["trunk_id"]);
+  const trunk = isObject(cdr) ? text(cdr["trunk_id"]) : undefined;
   if (trunk === undefined) return undefined;
   if (isAnswered(cdr)) return { trunk, ok: true };
-  const causes = ["failure_reason", "failure_code", "hangup_cause_name", "hangup_cause"]
-    .map((field) => text(cdr[field]))
-    .filter((cause): cause is string => cause !== undefined);
-  const cause = causes.find((candidate) => authFailure.test(candidate));
-  return cause === undefined ? undefined : { trunk, ok: false, reason: cause };
+  for (const field of ["failure_reason", "failure_code", "hangup_cause_name", "hangup_cause"]) {
+    const cause = text((cdr as Record<string, unknown>)[field]);
+    if (cause !== undefined && authFailure.test(cause)) return { trunk, ok: false, reason: cause };
+  }
+  return undefined;
 }
 
 /** A tracker with a window of `windowMs`, following at most `maxTrunks` trunks. */
 export function trunkTracker(windowMs: number, maxTrunks = 1000): TrunkTracker {
   const trunks = new Map<string, { window: SlidingWindow; lastReason: string | undefined }>();
   return {
-    record(signal, at) {
-      let entry = trunks.get(signal.trunk);
-      if (signal.ok) {
+    record({ trunk, ok, reason }, at) {
+      let entry = trunks.get(trunk);
+      if (ok) {
         if (entry) entry.window = slidingWindow(windowMs);
         return;
       }
       if (!entry) {
-        if (trunks.size >= maxTrunks) trunks.delete(trunks.keys().next().value ?? "");
-        entry = { window: slidingWindow(windowMs), lastReason: undefined };
-        trunks.set(signal.trunk, entry);
+        if (trunks.size >= maxTrunks) trunks.delete(trunks.keys().next().value!);
+        trunks.set(trunk, entry = { window: slidingWindow(windowMs), lastReason: undefined });
       }
       entry.window.add(at, 1, 1);
-      entry.lastReason = signal.reason ?? entry.lastReason;
+      entry.lastReason = reason ?? entry.lastReason;
     },
     health(trunk, at) {
       const entry = trunks.get(trunk);
