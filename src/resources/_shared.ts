@@ -188,6 +188,42 @@ export type Amount = string | number;
  */
 export const AmountSchema: v.GenericSchema<Amount> = v.union([v.string(), v.number()]);
 
+const TYPES: Readonly<Record<string, v.GenericSchema>> = {
+  s: v.string(),
+  n: v.number(),
+  b: v.boolean(),
+  i: v.union([v.string(), v.number()]),
+  m: v.union([v.number(), v.string()]),
+  a: AmountSchema,
+  o: v.looseObject({}),
+  l: v.array(v.looseObject({})),
+  x: v.array(v.unknown()),
+};
+
+/**
+ * An open answer object (unknown fields pass) from a list of its fields, in order: `name` is an
+ * optional, nullable string; `name:t` has type `t` — `n` number, `b` boolean, `i` string or number,
+ * `m` number or string, `a` {@link Amount}, `o` open object, `l` array of open objects, `x` array,
+ * or a key of `types`; `!name` is required and never `null`.
+ *
+ * @example
+ * ```ts
+ * const TrunkSchema = answer<Trunk>("!trunk_id name secure:b cps_limit:n");
+ * ```
+ */
+export function answer<T>(
+  fields: string,
+  types: Readonly<Record<string, v.GenericSchema>> = {},
+): v.GenericSchema<unknown, T> {
+  return v.looseObject(Object.fromEntries(
+    fields.split(" ").map((field) => {
+      const [name = "", type = "s"] = field.split(":");
+      const schema = types[type] ?? TYPES[type]!;
+      return name[0] === "!" ? [name.slice(1), schema] : [name, maybe(schema)];
+    }),
+  )) as v.GenericSchema as v.GenericSchema<unknown, T>;
+}
+
 /** An identifier in a path: a non-empty string (not `.` or `..`) or an integer. */
 export const IdSchema: v.GenericSchema<string | number> = v.union([
   v.pipe(
@@ -328,9 +364,5 @@ export interface ObjectList<T> {
 export function objectList<T>(
   item: v.GenericSchema<unknown, T>,
 ): v.GenericSchema<unknown, ObjectList<T>> {
-  return v.looseObject({
-    objects: v.array(item),
-    meta: maybe(v.looseObject({})),
-    api_id: maybe(v.string()),
-  });
+  return answer("!objects:A meta:o api_id", { A: v.array(item) });
 }

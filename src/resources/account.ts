@@ -13,7 +13,7 @@
  */
 import * as v from "valibot";
 import type { CallOptions } from "../options.ts";
-import { type Amount, AmountSchema, maybe } from "./_shared.ts";
+import { type Amount, AmountSchema, answer, maybe } from "./_shared.ts";
 
 /** The account object of `GET /auth/me` (main fields; any other field passes through). */
 export interface Account {
@@ -45,22 +45,9 @@ export interface Account {
  * const parsed = v.parse(AccountSchema, await response.json());
  * ```
  */
-export const AccountSchema: v.GenericSchema<unknown, Account> = v.looseObject({
-  auth_id: v.string(),
-  id: maybe(v.union([v.string(), v.number()])),
-  name: maybe(v.string()),
-  email: maybe(v.string()),
-  account_type: maybe(v.string()),
-  auth_token_expire_time: maybe(v.string()),
-  cps_limit: maybe(v.number()),
-  concurrent_calls_limit: maybe(v.number()),
-  base_cps_limit: maybe(v.number()),
-  base_concurrent_calls_limit: maybe(v.number()),
-  purchased_cps: maybe(v.number()),
-  purchased_concurrent_calls: maybe(v.number()),
-  is_active: maybe(v.boolean()),
-  created_at: maybe(v.string()),
-});
+export const AccountSchema: v.GenericSchema<unknown, Account> = answer(
+  "!auth_id id:i name email account_type auth_token_expire_time cps_limit:n concurrent_calls_limit:n base_cps_limit:n base_concurrent_calls_limit:n purchased_cps:n purchased_concurrent_calls:n is_active:b created_at",
+);
 
 /** Live concurrency of the account (`GET /Account/{auth_id}/concurrency`). */
 export interface Concurrency {
@@ -82,13 +69,9 @@ export interface Concurrency {
  * const parsed = v.parse(ConcurrencySchema, await response.json());
  * ```
  */
-export const ConcurrencySchema: v.GenericSchema<unknown, Concurrency> = v.looseObject({
-  concurrent_calls: v.number(),
-  max_concurrent: maybe(v.number()),
-  utilization_pct: maybe(v.number()),
-  account_id: maybe(v.string()),
-  request_id: maybe(v.string()),
-});
+export const ConcurrencySchema: v.GenericSchema<unknown, Concurrency> = answer(
+  "!concurrent_calls:n max_concurrent:n utilization_pct:n account_id request_id",
+);
 
 /** Capacity to price or buy: `concurrent_calls` or `cps`, and how many. */
 export interface CapacityRequest {
@@ -137,14 +120,9 @@ export interface ChannelPricingPreview {
  * const parsed = v.parse(ChannelPricingPreviewSchema, await response.json());
  * ```
  */
-export const ChannelPricingPreviewSchema: v.GenericSchema<unknown, ChannelPricingPreview> = v
-  .looseObject({
-    resource_type: v.string(),
-    quantity: v.number(),
-    monthly_cost: AmountSchema,
-    currency: maybe(v.string()),
-    breakdown: maybe(v.array(v.unknown())),
-  });
+export const ChannelPricingPreviewSchema: v.GenericSchema<unknown, ChannelPricingPreview> = answer(
+  "!resource_type !quantity:n !monthly_cost:a currency breakdown:x",
+);
 
 /** A capacity subscription (renews every 30 days). */
 export interface ChannelSubscription {
@@ -169,17 +147,9 @@ export interface ChannelSubscription {
  * const parsed = v.parse(ChannelSubscriptionSchema, await response.json());
  * ```
  */
-export const ChannelSubscriptionSchema: v.GenericSchema<unknown, ChannelSubscription> = v
-  .looseObject({
-    id: v.union([v.string(), v.number()]),
-    resource_type: v.string(),
-    quantity: v.number(),
-    monthly_cost: maybe(AmountSchema),
-    currency: maybe(v.string()),
-    status: maybe(v.string()),
-    next_billing_date: maybe(v.string()),
-    is_active: maybe(v.boolean()),
-  });
+export const ChannelSubscriptionSchema: v.GenericSchema<unknown, ChannelSubscription> = answer(
+  "!id:i !resource_type !quantity:n monthly_cost:a currency status next_billing_date is_active:b",
+);
 
 /** `client.account`. */
 export interface AccountResource {

@@ -19,6 +19,7 @@ import type { ListOptions, Page } from "../pagination.ts";
 import { PublicUrlSchema } from "../validators.ts";
 import {
   type Acknowledgement,
+  answer,
   HttpMethodSchema,
   maybe,
   NameSchema,
@@ -56,22 +57,9 @@ export interface Application {
  * const parsed = v.parse(ApplicationSchema, await response.json());
  * ```
  */
-export const ApplicationSchema: v.GenericSchema<unknown, Application> = v.looseObject({
-  app_id: v.union([v.string(), v.number()]),
-  app_name: maybe(v.string()),
-  answer_url: maybe(v.string()),
-  answer_method: maybe(v.string()),
-  hangup_url: maybe(v.string()),
-  hangup_method: maybe(v.string()),
-  fallback_answer_url: maybe(v.string()),
-  fallback_method: maybe(v.string()),
-  default_number_app: maybe(v.boolean()),
-  default_endpoint_app: maybe(v.boolean()),
-  enabled: maybe(v.boolean()),
-  sip_uri: maybe(v.string()),
-  resource_uri: maybe(v.string()),
-  created_at: maybe(v.string()),
-});
+export const ApplicationSchema: v.GenericSchema<unknown, Application> = answer(
+  "!app_id:i app_name answer_url answer_method hangup_url hangup_method fallback_answer_url fallback_method default_number_app:b default_endpoint_app:b enabled:b sip_uri resource_uri created_at",
+);
 
 /**
  * Schema of a page of applications (style A).
@@ -175,11 +163,9 @@ export interface ApplicationWrite {
  * const parsed = v.parse(ApplicationWriteSchema, await response.json());
  * ```
  */
-export const ApplicationWriteSchema: v.GenericSchema<unknown, ApplicationWrite> = v.looseObject({
-  app_id: maybe(v.union([v.string(), v.number()])),
-  message: maybe(v.string()),
-  api_id: maybe(v.string()),
-});
+export const ApplicationWriteSchema: v.GenericSchema<unknown, ApplicationWrite> = answer(
+  "app_id:i message api_id",
+);
 
 /** `client.applications`. */
 export interface ApplicationsResource {

@@ -22,6 +22,7 @@ import type { Page } from "../pagination.ts";
 import { E164Schema, PublicUrlSchema, safeText } from "../validators.ts";
 import {
   type Acknowledgement,
+  answer,
   HttpMethodSchema,
   intRange,
   maybe,
@@ -124,11 +125,9 @@ export interface CallCreated {
  * const parsed = v.parse(CallCreatedSchema, await response.json());
  * ```
  */
-export const CallCreatedSchema: v.GenericSchema<unknown, CallCreated> = v.looseObject({
-  request_uuid: v.string(),
-  message: maybe(v.string()),
-  api_id: maybe(v.string()),
-});
+export const CallCreatedSchema: v.GenericSchema<unknown, CallCreated> = answer(
+  "!request_uuid message api_id",
+);
 
 /** A live or queued call. */
 export interface LiveCall {
@@ -154,17 +153,9 @@ export interface LiveCall {
  * const parsed = v.parse(LiveCallSchema, await response.json());
  * ```
  */
-export const LiveCallSchema: v.GenericSchema<unknown, LiveCall> = v.looseObject({
-  call_uuid: v.string(),
-  call_status: maybe(v.string()),
-  direction: maybe(v.string()),
-  from: maybe(v.string()),
-  to: maybe(v.string()),
-  caller_name: maybe(v.string()),
-  request_uuid: maybe(v.string()),
-  session_start: maybe(v.string()),
-  api_id: maybe(v.string()),
-});
+export const LiveCallSchema: v.GenericSchema<unknown, LiveCall> = answer(
+  "!call_uuid call_status direction from to caller_name request_uuid session_start api_id",
+);
 
 /** The live or queued calls: `{ api_id, calls: uuid[] }` (style H; queued at most 20). */
 export interface CallUuidList {
@@ -183,10 +174,10 @@ export interface CallUuidList {
  * const parsed = v.parse(CallUuidListSchema, await response.json());
  * ```
  */
-export const CallUuidListSchema: v.GenericSchema<unknown, CallUuidList> = v.looseObject({
-  calls: v.array(v.string()),
-  api_id: maybe(v.string()),
-});
+export const CallUuidListSchema: v.GenericSchema<unknown, CallUuidList> = answer(
+  "!calls:A api_id",
+  { A: v.array(v.string()) },
+);
 
 const legs = v.picklist(["aleg", "bleg", "both"]);
 

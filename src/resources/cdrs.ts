@@ -22,6 +22,7 @@ import { dateRange, DateSchema, perPage, safeText } from "../validators.ts";
 import {
   type Amount,
   AmountSchema,
+  answer,
   CountSchema,
   maybe,
   NumberPartSchema,
@@ -76,34 +77,9 @@ const numeric = v.union([v.number(), v.string()]);
  * const parsed = v.parse(CdrSchema, await response.json());
  * ```
  */
-export const CdrSchema: v.GenericSchema<unknown, Cdr> = v.looseObject({
-  uuid: v.string(),
-  id: maybe(v.union([v.number(), v.string()])),
-  account_id: maybe(v.string()),
-  call_direction: maybe(v.string()),
-  caller_id_number: maybe(v.string()),
-  destination_number: maybe(v.string()),
-  start_time: maybe(v.string()),
-  progress_time: maybe(v.string()),
-  answer_time: maybe(v.string()),
-  end_time: maybe(v.string()),
-  duration: maybe(v.number()),
-  billsec: maybe(v.number()),
-  ring_time: maybe(numeric),
-  cost: maybe(AmountSchema),
-  total_cost: maybe(AmountSchema),
-  streaming_cost: maybe(AmountSchema),
-  currency: maybe(v.string()),
-  hangup_cause: maybe(v.string()),
-  hangup_cause_code: maybe(v.number()),
-  hangup_source: maybe(v.string()),
-  mos: maybe(numeric),
-  packet_loss: maybe(numeric),
-  jitter: maybe(numeric),
-  codec: maybe(v.string()),
-  trunk_id: maybe(v.string()),
-  sip_call_id: maybe(v.string()),
-});
+export const CdrSchema: v.GenericSchema<unknown, Cdr> = answer(
+  "!uuid id:m account_id call_direction caller_id_number destination_number start_time progress_time answer_time end_time duration:n billsec:n ring_time:m cost:a total_cost:a streaming_cost:a currency hangup_cause hangup_cause_code:n hangup_source mos:m packet_loss:m jitter:m codec trunk_id sip_call_id",
+);
 
 /** One page of CDRs (style C), with a `summary` of the whole filtered set. */
 export interface CdrList {
@@ -137,20 +113,20 @@ export interface CdrList {
  * const parsed = v.parse(CdrListSchema, await response.json());
  * ```
  */
-export const CdrListSchema: v.GenericSchema<unknown, CdrList> = v.looseObject({
-  data: v.array(CdrSchema),
-  pagination: maybe(v.looseObject({
-    page: v.optional(v.number()),
-    per_page: v.optional(v.number()),
-    total: v.optional(v.number()),
-    pages: v.optional(v.number()),
-    has_next: v.optional(v.boolean()),
-    has_prev: v.optional(v.boolean()),
-  })),
-  summary: maybe(v.looseObject({})),
-  count: maybe(v.number()),
-  success: maybe(v.boolean()),
-});
+export const CdrListSchema: v.GenericSchema<unknown, CdrList> = answer(
+  "!data:A pagination:B summary:o count:n success:b",
+  {
+    A: v.array(CdrSchema),
+    B: v.looseObject({
+      page: v.optional(v.number()),
+      per_page: v.optional(v.number()),
+      total: v.optional(v.number()),
+      pages: v.optional(v.number()),
+      has_next: v.optional(v.boolean()),
+      has_prev: v.optional(v.boolean()),
+    }),
+  },
+);
 
 /** The answer of `cdrs.get`: `{ data: Cdr, success }`. */
 export interface CdrResponse {
@@ -169,10 +145,10 @@ export interface CdrResponse {
  * const parsed = v.parse(CdrResponseSchema, await response.json());
  * ```
  */
-export const CdrResponseSchema: v.GenericSchema<unknown, CdrResponse> = v.looseObject({
-  data: CdrSchema,
-  success: maybe(v.boolean()),
-});
+export const CdrResponseSchema: v.GenericSchema<unknown, CdrResponse> = answer(
+  "!data:A success:b",
+  { A: CdrSchema },
+);
 
 /** CDR filters (all optional, ANDed). `start_date` and `end_date` go together. */
 export interface CdrFilters {
@@ -280,12 +256,10 @@ export interface CdrRecent {
  * const parsed = v.parse(CdrRecentSchema, await response.json());
  * ```
  */
-export const CdrRecentSchema: v.GenericSchema<unknown, CdrRecent> = v.looseObject({
-  data: v.array(CdrSchema),
-  count: maybe(v.number()),
-  account_id: maybe(v.string()),
-  success: maybe(v.boolean()),
-});
+export const CdrRecentSchema: v.GenericSchema<unknown, CdrRecent> = answer(
+  "!data:A count:n account_id success:b",
+  { A: v.array(CdrSchema) },
+);
 
 /** `client.cdrs`. */
 export interface CdrsResource {

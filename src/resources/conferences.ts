@@ -17,7 +17,7 @@ import * as v from "valibot";
 import type { CallOptions } from "../options.ts";
 import type { ListOptions, Page } from "../pagination.ts";
 import { PublicUrlSchema } from "../validators.ts";
-import { type Acknowledgement, HttpMethodSchema, maybe } from "./_shared.ts";
+import { type Acknowledgement, answer, HttpMethodSchema, maybe } from "./_shared.ts";
 
 /** The room names: `{ api_id, conferences: string[] }` (style H). */
 export interface ConferenceNameList {
@@ -36,11 +36,10 @@ export interface ConferenceNameList {
  * const parsed = v.parse(ConferenceNameListSchema, await response.json());
  * ```
  */
-export const ConferenceNameListSchema: v.GenericSchema<unknown, ConferenceNameList> = v
-  .looseObject({
-    conferences: v.array(v.string()),
-    api_id: maybe(v.string()),
-  });
+export const ConferenceNameListSchema: v.GenericSchema<unknown, ConferenceNameList> = answer(
+  "!conferences:A api_id",
+  { A: v.array(v.string()) },
+);
 
 /** A conference room in progress. */
 export interface Conference {

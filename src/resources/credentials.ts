@@ -19,6 +19,7 @@ import type { ListOptions, Page } from "../pagination.ts";
 import { PasswordSchema, safeText, SipUsernameSchema } from "../validators.ts";
 import {
   type Acknowledgement,
+  answer,
   maybe,
   type ObjectList,
   objectList,
@@ -49,16 +50,9 @@ export interface SipCredential {
  * const parsed = v.parse(SipCredentialSchema, await response.json());
  * ```
  */
-export const SipCredentialSchema: v.GenericSchema<unknown, SipCredential> = v.looseObject({
-  id: v.string(),
-  username: v.string(),
-  account_id: maybe(v.string()),
-  password: maybe(v.string()),
-  realm: maybe(v.string()),
-  enabled: maybe(v.boolean()),
-  created_at: maybe(v.string()),
-  updated_at: maybe(v.string()),
-});
+export const SipCredentialSchema: v.GenericSchema<unknown, SipCredential> = answer(
+  "!id !username account_id password realm enabled:b created_at updated_at",
+);
 
 /**
  * Schema of a page of credentials.

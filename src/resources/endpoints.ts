@@ -21,6 +21,7 @@ import type { ListOptions, Page } from "../pagination.ts";
 import { PasswordSchema, perPage, SipUsernameSchema } from "../validators.ts";
 import {
   type Acknowledgement,
+  answer,
   CountSchema,
   maybe,
   type ObjectList,
@@ -54,18 +55,10 @@ export interface Endpoint {
  * const parsed = v.parse(EndpointSchema, await response.json());
  * ```
  */
-export const EndpointSchema: v.GenericSchema<unknown, Endpoint> = v.looseObject({
-  endpoint_id: v.union([v.string(), v.number()]),
-  username: maybe(v.string()),
-  alias: maybe(v.string()),
-  application: maybe(v.union([v.string(), v.number()])),
-  sip_registered: maybe(v.union([v.string(), v.boolean()])),
-  sip_uri: maybe(v.string()),
-  sip_contact: maybe(v.string()),
-  sip_user_agent: maybe(v.string()),
-  sub_account: maybe(v.string()),
-  resource_uri: maybe(v.string()),
-});
+export const EndpointSchema: v.GenericSchema<unknown, Endpoint> = answer(
+  "!endpoint_id:i username alias application:i sip_registered:A sip_uri sip_contact sip_user_agent sub_account resource_uri",
+  { A: v.union([v.string(), v.boolean()]) },
+);
 
 /**
  * Schema of a page of endpoints (style A).
@@ -202,12 +195,9 @@ export interface EndpointCreated {
  * const parsed = v.parse(EndpointCreatedSchema, await response.json());
  * ```
  */
-export const EndpointCreatedSchema: v.GenericSchema<unknown, EndpointCreated> = v.looseObject({
-  endpoint_id: v.union([v.string(), v.number()]),
-  username: maybe(v.string()),
-  alias: maybe(v.string()),
-  sip_uri: maybe(v.string()),
-});
+export const EndpointCreatedSchema: v.GenericSchema<unknown, EndpointCreated> = answer(
+  "!endpoint_id:i username alias sip_uri",
+);
 
 /** `client.endpoints`. */
 export interface EndpointsResource {

@@ -17,6 +17,7 @@ import type { ListOptions, Page } from "../pagination.ts";
 import { IpAclAddressSchema } from "../validators.ts";
 import {
   type Acknowledgement,
+  answer,
   maybe,
   NameSchema,
   type ObjectList,
@@ -46,15 +47,9 @@ export interface IpAcl {
  * const parsed = v.parse(IpAclSchema, await response.json());
  * ```
  */
-export const IpAclSchema: v.GenericSchema<unknown, IpAcl> = v.looseObject({
-  id: v.string(),
-  ip_address: v.string(),
-  description: maybe(v.string()),
-  account_id: maybe(v.string()),
-  enabled: maybe(v.boolean()),
-  created_at: maybe(v.string()),
-  updated_at: maybe(v.string()),
-});
+export const IpAclSchema: v.GenericSchema<unknown, IpAcl> = answer(
+  "!id !ip_address description account_id enabled:b created_at updated_at",
+);
 
 /**
  * Schema of a page of IP ACL entries.

@@ -22,6 +22,7 @@ import {
   type Acknowledgement,
   type Amount,
   AmountSchema,
+  answer,
   maybe,
   NumberPartSchema,
   PageNumberSchema,
@@ -57,23 +58,9 @@ export interface PhoneNumber {
  * const parsed = v.parse(PhoneNumberSchema, await response.json());
  * ```
  */
-export const PhoneNumberSchema: v.GenericSchema<unknown, PhoneNumber> = v.looseObject({
-  e164: v.string(),
-  id: maybe(v.union([v.string(), v.number()])),
-  account_id: maybe(v.string()),
-  country: maybe(v.string()),
-  region: maybe(v.string()),
-  capabilities: maybe(v.looseObject({})),
-  status: maybe(v.string()),
-  setup_fee: maybe(AmountSchema),
-  monthly_fee: maybe(AmountSchema),
-  currency: maybe(v.string()),
-  application_id: maybe(v.union([v.string(), v.number()])),
-  trunk_group_id: maybe(v.string()),
-  purchased_at: maybe(v.string()),
-  released_at: maybe(v.string()),
-  created_at: maybe(v.string()),
-});
+export const PhoneNumberSchema: v.GenericSchema<unknown, PhoneNumber> = answer(
+  "!e164 id:i account_id country region capabilities:o status setup_fee:a monthly_fee:a currency application_id:i trunk_group_id purchased_at released_at created_at",
+);
 
 /** One page of numbers: `{ items[], page, per_page, total }` (style D). */
 export interface PhoneNumberList {
@@ -94,12 +81,10 @@ export interface PhoneNumberList {
  * const parsed = v.parse(PhoneNumberListSchema, await response.json());
  * ```
  */
-export const PhoneNumberListSchema: v.GenericSchema<unknown, PhoneNumberList> = v.looseObject({
-  items: v.array(PhoneNumberSchema),
-  page: maybe(v.number()),
-  per_page: maybe(v.number()),
-  total: maybe(v.number()),
-});
+export const PhoneNumberListSchema: v.GenericSchema<unknown, PhoneNumberList> = answer(
+  "!items:A page:n per_page:n total:n",
+  { A: v.array(PhoneNumberSchema) },
+);
 
 /** Filters of `numbers.list`. */
 export interface NumberFilters {
@@ -206,14 +191,9 @@ export interface NumberRelease {
  * const parsed = v.parse(NumberReleaseSchema, await response.json());
  * ```
  */
-export const NumberReleaseSchema: v.GenericSchema<unknown, NumberRelease> = v.looseObject({
-  status: maybe(v.string()),
-  message: maybe(v.string()),
-  cancel_url: maybe(v.string()),
-  cooldown_ends_at: maybe(v.string()),
-  release_fee: maybe(AmountSchema),
-  note: maybe(v.string()),
-});
+export const NumberReleaseSchema: v.GenericSchema<unknown, NumberRelease> = answer(
+  "status message cancel_url cooldown_ends_at release_fee:a note",
+);
 
 /** The answer of a cancelled release (trunk and application links are not restored). */
 export interface NumberReleaseCancel {
@@ -236,15 +216,9 @@ export interface NumberReleaseCancel {
  * const parsed = v.parse(NumberReleaseCancelSchema, await response.json());
  * ```
  */
-export const NumberReleaseCancelSchema: v.GenericSchema<unknown, NumberReleaseCancel> = v
-  .looseObject({
-    status: maybe(v.string()),
-    message: maybe(v.string()),
-    refund_amount: maybe(AmountSchema),
-    refund_status: maybe(v.string()),
-    refund_error: maybe(v.string()),
-    currency: maybe(v.string()),
-  });
+export const NumberReleaseCancelSchema: v.GenericSchema<unknown, NumberReleaseCancel> = answer(
+  "status message refund_amount:a refund_status refund_error currency",
+);
 
 /** Options of `numbers.health`. */
 export interface NumberHealthFilters {
@@ -294,15 +268,9 @@ export interface NumberHealth {
  * const parsed = v.parse(NumberHealthSchema, await response.json());
  * ```
  */
-export const NumberHealthSchema: v.GenericSchema<unknown, NumberHealth> = v.looseObject({
-  e164: v.string(),
-  status: maybe(v.string()),
-  usage_status: maybe(v.string()),
-  is_spam: maybe(v.boolean()),
-  granularity: maybe(v.string()),
-  summary: maybe(v.looseObject({})),
-  snapshots: maybe(v.array(v.looseObject({}))),
-});
+export const NumberHealthSchema: v.GenericSchema<unknown, NumberHealth> = answer(
+  "!e164 status usage_status is_spam:b granularity summary:o snapshots:l",
+);
 
 /** `client.numbers`. */
 export interface NumbersResource {

@@ -20,6 +20,7 @@ import type { CallOptions } from "../options.ts";
 import type { ListOptions, Page } from "../pagination.ts";
 import {
   type Acknowledgement,
+  answer,
   CountSchema,
   maybe,
   NameSchema,
@@ -53,18 +54,9 @@ export interface OriginationUri {
  * const parsed = v.parse(OriginationUriSchema, await response.json());
  * ```
  */
-export const OriginationUriSchema: v.GenericSchema<unknown, OriginationUri> = v.looseObject({
-  id: v.string(),
-  uri: maybe(v.string()),
-  priority: maybe(v.number()),
-  weight: maybe(v.number()),
-  enabled: maybe(v.boolean()),
-  transport: maybe(v.string()),
-  description: maybe(v.string()),
-  account_id: maybe(v.string()),
-  created_at: maybe(v.string()),
-  updated_at: maybe(v.string()),
-});
+export const OriginationUriSchema: v.GenericSchema<unknown, OriginationUri> = answer(
+  "!id uri priority:n weight:n enabled:b transport description account_id created_at updated_at",
+);
 
 /**
  * Schema of a page of origination URIs.

@@ -17,6 +17,7 @@ import {
   type Acknowledgement,
   type Amount,
   AmountSchema,
+  answer,
   CountSchema,
   maybe,
   type ObjectList,
@@ -49,19 +50,9 @@ export interface Recording {
  * const parsed = v.parse(RecordingSchema, await response.json());
  * ```
  */
-export const RecordingSchema: v.GenericSchema<unknown, Recording> = v.looseObject({
-  recording_id: v.string(),
-  call_uuid: maybe(v.string()),
-  conference_name: maybe(v.string()),
-  recording_url: maybe(v.string()),
-  recording_format: maybe(v.string()),
-  recording_type: maybe(v.string()),
-  recording_duration_ms: maybe(AmountSchema),
-  from_number: maybe(v.string()),
-  to_number: maybe(v.string()),
-  add_time: maybe(v.string()),
-  resource_uri: maybe(v.string()),
-});
+export const RecordingSchema: v.GenericSchema<unknown, Recording> = answer(
+  "!recording_id call_uuid conference_name recording_url recording_format recording_type recording_duration_ms:a from_number to_number add_time resource_uri",
+);
 
 /**
  * Schema of a page of recordings (style A).

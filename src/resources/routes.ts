@@ -124,7 +124,7 @@ import { TransactionFiltersSchema, TransactionListSchema } from "./transactions.
 import { TrunkCreateSchema, TrunkListSchema, TrunkSchema, TrunkUpdateSchema } from "./trunks.ts";
 import {
   AcknowledgementSchema as Ack,
-  maybe,
+  answer,
   OffsetFiltersSchema,
   type Op,
   type ParamRule,
@@ -146,14 +146,14 @@ const onePage = (style: PaginationStyle) => (body: unknown): Promise<Page<unknow
 
 // The API can answer 200 with an error object instead of the room; both shapes are read, and the
 // error one is turned into a VobizHttpError.
-const ConferenceOrErrorSchema = v.looseObject({
-  conference_name: v.optional(v.string()),
-  conference_run_time: maybe(v.union([v.string(), v.number()])),
-  conference_member_count: maybe(v.union([v.string(), v.number()])),
-  members: maybe(v.array(v.looseObject({}))),
-  api_id: maybe(v.string()),
-  error: maybe(v.unknown()),
-});
+const ConferenceOrErrorSchema = answer<{
+  conference_name?: string | undefined;
+  error?: unknown;
+  [key: string]: unknown;
+}>(
+  "!conference_name:O conference_run_time:i conference_member_count:i members:l api_id error:U",
+  { O: v.optional(v.string()), U: v.unknown() },
+);
 
 const room = (
   body: v.InferOutput<typeof ConferenceOrErrorSchema>,

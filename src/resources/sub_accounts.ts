@@ -20,7 +20,7 @@ import * as v from "valibot";
 import type { CallOptions } from "../options.ts";
 import type { ListOptions, Page } from "../pagination.ts";
 import { EmailSchema, PasswordSchema, perPage } from "../validators.ts";
-import { type Acknowledgement, maybe, NameSchema, PageNumberSchema } from "./_shared.ts";
+import { type Acknowledgement, answer, maybe, NameSchema, PageNumberSchema } from "./_shared.ts";
 
 /** A sub-account (its `auth_token` comes back masked except at creation). */
 export interface SubAccount {
@@ -48,19 +48,9 @@ export interface SubAccount {
  * const parsed = v.parse(SubAccountSchema, await response.json());
  * ```
  */
-export const SubAccountSchema: v.GenericSchema<unknown, SubAccount> = v.looseObject({
-  auth_id: v.string(),
-  id: maybe(v.union([v.string(), v.number()])),
-  name: maybe(v.string()),
-  email: maybe(v.string()),
-  enabled: maybe(v.boolean()),
-  is_active: maybe(v.boolean()),
-  parent_auth_id: maybe(v.string()),
-  auth_token: maybe(v.string()),
-  rate_limit: maybe(v.number()),
-  created_at: maybe(v.string()),
-  updated_at: maybe(v.string()),
-});
+export const SubAccountSchema: v.GenericSchema<unknown, SubAccount> = answer(
+  "!auth_id id:i name email enabled:b is_active:b parent_auth_id auth_token rate_limit:n created_at updated_at",
+);
 
 /** One page of sub-accounts: `{ sub_accounts[], total, page, size }` (style E). */
 export interface SubAccountList {
@@ -81,12 +71,10 @@ export interface SubAccountList {
  * const parsed = v.parse(SubAccountListSchema, await response.json());
  * ```
  */
-export const SubAccountListSchema: v.GenericSchema<unknown, SubAccountList> = v.looseObject({
-  sub_accounts: v.array(SubAccountSchema),
-  total: maybe(v.number()),
-  page: maybe(v.number()),
-  size: maybe(v.number()),
-});
+export const SubAccountListSchema: v.GenericSchema<unknown, SubAccountList> = answer(
+  "!sub_accounts:A total:n page:n size:n",
+  { A: v.array(SubAccountSchema) },
+);
 
 /** Filters of `subAccounts.list`. */
 export interface SubAccountFilters {
@@ -201,12 +189,13 @@ export interface SubAccountCreated {
  * const parsed = v.parse(SubAccountCreatedSchema, await response.json());
  * ```
  */
-export const SubAccountCreatedSchema: v.GenericSchema<unknown, SubAccountCreated> = v.looseObject({
-  sub_account: SubAccountSchema,
-  auth_credentials: v.optional(v.looseObject({ auth_id: v.string(), auth_token: v.string() })),
-  tokens: maybe(v.looseObject({})),
-  message: maybe(v.string()),
-});
+export const SubAccountCreatedSchema: v.GenericSchema<unknown, SubAccountCreated> = answer(
+  "!sub_account:A !auth_credentials:B tokens:o message",
+  {
+    A: SubAccountSchema,
+    B: v.optional(v.looseObject({ auth_id: v.string(), auth_token: v.string() })),
+  },
+);
 
 /** `client.subAccounts`. */
 export interface SubAccountsResource {

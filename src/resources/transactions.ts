@@ -15,7 +15,7 @@ import * as v from "valibot";
 import type { CallOptions } from "../options.ts";
 import type { ListOptions, Page } from "../pagination.ts";
 import { perPage } from "../validators.ts";
-import { type Amount, AmountSchema, CountSchema, maybe } from "./_shared.ts";
+import { type Amount, AmountSchema, answer, CountSchema, maybe } from "./_shared.ts";
 
 /** A ledger entry (`amount` exactly as sent). */
 export interface Transaction {
@@ -42,18 +42,9 @@ export interface Transaction {
  * const parsed = v.parse(TransactionSchema, await response.json());
  * ```
  */
-export const TransactionSchema: v.GenericSchema<unknown, Transaction> = v.looseObject({
-  id: v.union([v.string(), v.number()]),
-  type: maybe(v.string()),
-  amount: maybe(AmountSchema),
-  currency: maybe(v.string()),
-  description: maybe(v.string()),
-  reference: maybe(v.string()),
-  reference_type: maybe(v.string()),
-  status: maybe(v.string()),
-  processed_at: maybe(v.string()),
-  created_at: maybe(v.string()),
-});
+export const TransactionSchema: v.GenericSchema<unknown, Transaction> = answer(
+  "!id:i type amount:a currency description reference reference_type status processed_at created_at",
+);
 
 /** One page of transactions: `{ transactions[], summary, total, page, per_page, total_pages }`. */
 export interface TransactionList {
@@ -76,14 +67,10 @@ export interface TransactionList {
  * const parsed = v.parse(TransactionListSchema, await response.json());
  * ```
  */
-export const TransactionListSchema: v.GenericSchema<unknown, TransactionList> = v.looseObject({
-  transactions: v.array(TransactionSchema),
-  summary: maybe(v.looseObject({})),
-  total: maybe(v.number()),
-  page: maybe(v.number()),
-  per_page: maybe(v.number()),
-  total_pages: maybe(v.number()),
-});
+export const TransactionListSchema: v.GenericSchema<unknown, TransactionList> = answer(
+  "!transactions:A summary:o total:n page:n per_page:n total_pages:n",
+  { A: v.array(TransactionSchema) },
+);
 
 /** Filters of `transactions.list`: paging only (`limit` ≤ 100, `offset`). */
 export interface TransactionFilters {

@@ -25,6 +25,7 @@ import {
 } from "../validators.ts";
 import {
   type Acknowledgement,
+  answer,
   CountSchema,
   maybe,
   type ObjectList,
@@ -66,26 +67,9 @@ export interface Trunk {
  * const parsed = v.parse(TrunkSchema, await response.json());
  * ```
  */
-export const TrunkSchema: v.GenericSchema<unknown, Trunk> = v.looseObject({
-  trunk_id: v.string(),
-  name: maybe(v.string()),
-  account_id: maybe(v.string()),
-  trunk_domain: maybe(v.string()),
-  trunk_status: maybe(v.string()),
-  trunk_direction: maybe(v.string()),
-  secure: maybe(v.boolean()),
-  transport: maybe(v.string()),
-  concurrent_calls_limit: maybe(v.number()),
-  cps_limit: maybe(v.number()),
-  credential_uuid: maybe(v.string()),
-  ipacl_uuid: maybe(v.string()),
-  primary_uri_uuid: maybe(v.string()),
-  fallback_uri_uuid: maybe(v.string()),
-  description: maybe(v.string()),
-  webhook_url: maybe(v.string()),
-  created_at: maybe(v.string()),
-  updated_at: maybe(v.string()),
-});
+export const TrunkSchema: v.GenericSchema<unknown, Trunk> = answer(
+  "!trunk_id name account_id trunk_domain trunk_status trunk_direction secure:b transport concurrent_calls_limit:n cps_limit:n credential_uuid ipacl_uuid primary_uri_uuid fallback_uri_uuid description webhook_url created_at updated_at",
+);
 
 /**
  * Schema of a page of trunks (`{ meta{limit, offset, total}, objects[] }`).
