@@ -13,7 +13,7 @@
  */
 import * as v from "valibot";
 import type { CallOptions } from "../options.ts";
-import { type Amount, AmountSchema, answer, maybe } from "./_shared.ts";
+import { type Amount, answer } from "./_shared.ts";
 
 /** The account object of `GET /auth/me` (main fields; any other field passes through). */
 export interface Account {

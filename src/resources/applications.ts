@@ -21,7 +21,6 @@ import {
   type Acknowledgement,
   answer,
   HttpMethodSchema,
-  maybe,
   NameSchema,
   type ObjectList,
   objectList,

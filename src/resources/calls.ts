@@ -25,7 +25,6 @@ import {
   answer,
   HttpMethodSchema,
   intRange,
-  maybe,
   PublicWssUrlSchema,
 } from "./_shared.ts";
 

@@ -19,15 +19,7 @@ import * as v from "valibot";
 import type { CallOptions } from "../options.ts";
 import type { ListOptions, Page } from "../pagination.ts";
 import { dateRange, DateSchema, perPage, safeText } from "../validators.ts";
-import {
-  type Amount,
-  AmountSchema,
-  answer,
-  CountSchema,
-  maybe,
-  NumberPartSchema,
-  PageNumberSchema,
-} from "./_shared.ts";
+import { type Amount, answer, CountSchema, NumberPartSchema, PageNumberSchema } from "./_shared.ts";
 
 /**
  * A call detail record (main fields; all 43 pass through). `mos: 0` means the call had no media.
@@ -64,8 +56,6 @@ export interface Cdr {
   sip_call_id?: string | null | undefined;
   [key: string]: unknown;
 }
-
-const numeric = v.union([v.number(), v.string()]);
 
 /**
  * Schema of {@link Cdr}.

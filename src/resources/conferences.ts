@@ -17,7 +17,7 @@ import * as v from "valibot";
 import type { CallOptions } from "../options.ts";
 import type { ListOptions, Page } from "../pagination.ts";
 import { PublicUrlSchema } from "../validators.ts";
-import { type Acknowledgement, answer, HttpMethodSchema, maybe } from "./_shared.ts";
+import { type Acknowledgement, answer, HttpMethodSchema } from "./_shared.ts";
 
 /** The room names: `{ api_id, conferences: string[] }` (style H). */
 export interface ConferenceNameList {

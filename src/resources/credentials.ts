@@ -20,7 +20,6 @@ import { PasswordSchema, safeText, SipUsernameSchema } from "../validators.ts";
 import {
   type Acknowledgement,
   answer,
-  maybe,
   type ObjectList,
   objectList,
   type OffsetFilters,

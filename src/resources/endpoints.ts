@@ -23,7 +23,6 @@ import {
   type Acknowledgement,
   answer,
   CountSchema,
-  maybe,
   type ObjectList,
   objectList,
   SubAccountIdSchema,

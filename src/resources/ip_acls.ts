@@ -18,7 +18,6 @@ import { IpAclAddressSchema } from "../validators.ts";
 import {
   type Acknowledgement,
   answer,
-  maybe,
   NameSchema,
   type ObjectList,
   objectList,

@@ -21,9 +21,7 @@ import { E164Schema, perPage } from "../validators.ts";
 import {
   type Acknowledgement,
   type Amount,
-  AmountSchema,
   answer,
-  maybe,
   NumberPartSchema,
   PageNumberSchema,
 } from "./_shared.ts";

@@ -22,7 +22,6 @@ import {
   type Acknowledgement,
   answer,
   CountSchema,
-  maybe,
   NameSchema,
   type ObjectList,
   objectList,

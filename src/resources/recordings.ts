@@ -16,10 +16,8 @@ import { E164Schema, EmailSchema, perPage, safeText } from "../validators.ts";
 import {
   type Acknowledgement,
   type Amount,
-  AmountSchema,
   answer,
   CountSchema,
-  maybe,
   type ObjectList,
   objectList,
 } from "./_shared.ts";

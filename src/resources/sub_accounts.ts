@@ -20,7 +20,7 @@ import * as v from "valibot";
 import type { CallOptions } from "../options.ts";
 import type { ListOptions, Page } from "../pagination.ts";
 import { EmailSchema, PasswordSchema, perPage } from "../validators.ts";
-import { type Acknowledgement, answer, maybe, NameSchema, PageNumberSchema } from "./_shared.ts";
+import { type Acknowledgement, answer, NameSchema, PageNumberSchema } from "./_shared.ts";
 
 /** A sub-account (its `auth_token` comes back masked except at creation). */
 export interface SubAccount {

@@ -15,7 +15,7 @@ import * as v from "valibot";
 import type { CallOptions } from "../options.ts";
 import type { ListOptions, Page } from "../pagination.ts";
 import { perPage } from "../validators.ts";
-import { type Amount, AmountSchema, answer, CountSchema, maybe } from "./_shared.ts";
+import { type Amount, answer, CountSchema } from "./_shared.ts";
 
 /** A ledger entry (`amount` exactly as sent). */
 export interface Transaction {

@@ -27,7 +27,6 @@ import {
   type Acknowledgement,
   answer,
   CountSchema,
-  maybe,
   type ObjectList,
   objectList,
   type OffsetFilters,
