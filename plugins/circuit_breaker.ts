@@ -142,15 +142,6 @@ export interface CircuitBreakerPlugin extends VobizPlugin {
   readonly size: number;
 }
 
-// What the breaker keeps about a call it counts.
-interface CallState {
-  readonly key: string;
-  /** The last attempt (0 for the first) whose failure without a response was counted. */
-  counted: number;
-  /** The last retry the circuit was asked about. */
-  gated: number;
-}
-
 // One circuit's state, this instance's view (a store shares only openings and closes).
 interface Circuit {
   state: CircuitState;
@@ -215,7 +206,6 @@ export function circuitBreaker(options: CircuitBreakerOptions = {}): CircuitBrea
   const maxOpenMs = Math.max(baseOpenMs, options.maxOpenMs ?? 300_000);
   const keyOf = keyFunction(options.key ?? "route");
   const circuits = lruMap<Circuit>(options.maxKeys ?? 1000);
-  const calls = new WeakMap<CallContext, CallState>(); // the calls it counts
   const shared = options.store &&
     sharedCircuits(options.store, options.prefix ?? "vobiz-kit:circuit", maxOpenMs);
   const syncMs = options.syncMs ?? 1000;
@@ -224,10 +214,15 @@ export function circuitBreaker(options: CircuitBreakerOptions = {}): CircuitBrea
   let hooks: Hookable<VobizHooks> | undefined;
 
   // The one place local circuit state is read and written. A closed circuit without failures is
-  // the default and takes no entry.
-  const load = (key: string): Circuit =>
-    circuits.get(key) ??
-      { state: "closed", failures: 0, openedAt: 0, openMs: baseOpenMs, probe: undefined };
+  // the default and takes no entry (nor an object: the hot path of a healthy API allocates none).
+  const closed = (): Circuit => ({
+    state: "closed",
+    failures: 0,
+    openedAt: 0,
+    openMs: baseOpenMs,
+    probe: undefined,
+  });
+  const load = (key: string): Circuit => circuits.get(key) ?? closed();
   const save = (key: string, circuit: Circuit): void => {
     if (circuit.state === "closed" && circuit.failures === 0) circuits.delete(key);
     else circuits.set(key, circuit);
@@ -338,8 +333,9 @@ export function circuitBreaker(options: CircuitBreakerOptions = {}): CircuitBrea
   // Lets an attempt through, or throws CIRCUIT_OPEN. In half-open, the first attempt to ask becomes
   // the probe and every other one fails fast until the probe's outcome is known.
   function admit(context: CallContext, key: string): Promise<void> | undefined {
+    const circuit = circuits.get(key);
+    if (circuit === undefined) return undefined; // closed, no failures
     const now = clock.now();
-    const circuit = load(key);
     let event: CircuitStateEvent | undefined;
     if (circuit.state === "open") {
       const wait = circuit.openedAt + circuit.openMs - now;
@@ -358,11 +354,13 @@ export function circuitBreaker(options: CircuitBreakerOptions = {}): CircuitBrea
 
   // Counts one attempt's outcome. While open, outcomes of attempts let through earlier are ignored;
   // while half-open only the probe's outcome counts.
-  function record(context: CallContext, failed: boolean): Promise<void> | undefined {
-    const key = calls.get(context)?.key;
-    if (key === undefined) return undefined;
+  function record(context: CallContext, key: string, failed: boolean): Promise<void> | undefined {
+    let circuit = circuits.get(key);
+    if (circuit === undefined) {
+      if (!failed) return undefined; // closed, no failures: stays so
+      circuit = closed();
+    }
     const now = clock.now();
-    const circuit = load(key);
     let event: CircuitStateEvent | undefined;
     if (circuit.state === "closed") {
       circuit.failures = failed ? circuit.failures + 1 : 0;
@@ -376,65 +374,83 @@ export function circuitBreaker(options: CircuitBreakerOptions = {}): CircuitBrea
 
   // A network error or timeout has no response for afterResponse to see: it is counted when a
   // retry is asked for, or at the end of the call, once per attempt.
-  function countNoResponse(context: CallContext, call: CallState, attemptIndex: number) {
+  function countNoResponse(call: Call, attemptIndex: number) {
     if (call.counted >= attemptIndex) return undefined;
     call.counted = attemptIndex;
-    return record(context, true);
+    return record(call.context, call.key, true);
   }
 
   // Whether retry `attempt` may go: asked by the retry plugin before it announces the retry
   // (RetryGate), else from beforeRetry (a retry made by another engine). Asked once per retry.
-  async function admitRetry(context: CallContext, call: CallState, error: Error, attempt: number) {
+  async function admitRetry(call: Call, error: Error, attempt: number) {
     if (call.gated >= attempt) return;
     call.gated = attempt;
-    if (failedWithoutResponse(error)) await countNoResponse(context, call, attempt - 1);
+    if (failedWithoutResponse(error)) await countNoResponse(call, attempt - 1);
     await sync(call.key);
-    await admit(context, call.key);
+    await admit(call.context, call.key);
   }
 
+  // What the breaker keeps about a call it counts, in `context.meta.circuitBreaker`: also the
+  // call's RetryGate. One object per call, no closures and no WeakMap.
+  class Call implements RetryGate {
+    /** The last attempt (0 for the first) whose failure without a response was counted. */
+    counted = -1;
+    /** The last retry the circuit was asked about. */
+    gated = 0;
+    readonly context: CallContext;
+    readonly key: string;
+    constructor(context: CallContext, key: string) {
+      this.context = context;
+      this.key = key;
+    }
+    admitRetry(error: Error, attempt: number): Promise<void> {
+      return admitRetry(this, error, attempt);
+    }
+  }
+  const callOf = (context: CallContext): Call | undefined => {
+    const call = context.meta[NAME];
+    return call instanceof Call ? call : undefined;
+  };
+
   return {
-    name: "circuitBreaker",
+    name: NAME,
     setup(host) {
       clock = host.clock;
       hooks = host.hooks;
+      // Every handler is synchronous unless a circuit changes state or a store is read.
       const offs = [
         host.hooks.hook("beforeRequest", ({ context }) => {
-          const bypass = context.options.plugins?.["circuitBreaker"] === false;
-          if (bypass || answeredLocally(context)) return;
-          const call: CallState = { key: keyOf(context), counted: -1, gated: 0 };
-          calls.set(context, call);
-          const gate: RetryGate = {
-            admitRetry: (error, attempt) => admitRetry(context, call, error, attempt),
-          };
-          context.meta["circuitBreaker"] = gate;
-          const reading = sync(call.key); // the common path stays synchronous
+          if (context.options.plugins?.[NAME] === false || answeredLocally(context)) return;
+          const call = new Call(context, keyOf(context));
+          context.meta[NAME] = call;
+          const reading = sync(call.key);
           return reading === undefined
             ? admit(context, call.key)
             : reading.then(() => admit(context, call.key));
         }),
         host.hooks.hook("afterResponse", ({ context, response }) => {
-          if (answeredLocally(context)) return;
-          return record(context, response.status >= 500 || response.status === 429);
+          const call = callOf(context);
+          if (call === undefined || answeredLocally(context)) return;
+          const { status } = response;
+          return record(context, call.key, status >= 500 || status === 429);
         }),
-        host.hooks.hook("beforeRetry", ({ context, error, attempt }) => {
-          const call = calls.get(context);
-          if (call !== undefined) return admitRetry(context, call, error, attempt);
-        }),
+        host.hooks.hook(
+          "beforeRetry",
+          ({ context, error, attempt }) => callOf(context)?.admitRetry(error, attempt),
+        ),
         host.hooks.hook("onError", ({ context, error }) => {
-          const call = calls.get(context);
-          if (call === undefined || !failedWithoutResponse(error)) return;
-          return countNoResponse(context, call, context.attempt);
+          const call = callOf(context);
+          if (call !== undefined && failedWithoutResponse(error)) {
+            return countNoResponse(call, context.attempt);
+          }
         }),
         // A probe that ended without an outcome (aborted, answered from a cache, stopped by another
         // plugin) frees the half-open slot for the next call.
         host.hooks.hook("done", ({ context }) => {
-          const key = calls.get(context)?.key;
-          if (key === undefined) return;
-          calls.delete(context);
-          const circuit = circuits.get(key);
+          const call = circuits.size === 0 ? undefined : callOf(context);
+          const circuit = call && circuits.get(call.key);
           if (circuit?.state === "half-open" && circuit.probe === context.requestId) {
             circuit.probe = undefined;
-            save(key, circuit);
           }
         }),
       ];
@@ -465,6 +481,8 @@ export function circuitBreaker(options: CircuitBreakerOptions = {}): CircuitBrea
     },
   };
 }
+
+const NAME = "circuitBreaker";
 
 function keyFunction(key: CircuitKey): (context: CallContext) => string {
   if (typeof key === "function") return key;
