@@ -202,8 +202,10 @@ export interface AlertsPlugin extends VobizPlugin {
 }
 
 const MINUTE = 60_000;
-// The caller's own doing, not the service's health.
-const notCounted = new Set(["VALIDATION_ERROR", "ABORTED"]);
+
+// A rule's settings: none when it is turned off, else its defaults overridden by those given.
+const settings = <T, D>(given: T | false | undefined, defaults: D): (D & T) | undefined =>
+  given === false ? undefined : { ...defaults, ...given } as D & T;
 
 /**
  * Creates the alerts plugin.
@@ -221,24 +223,18 @@ const notCounted = new Set(["VALIDATION_ERROR", "ABORTED"]);
  */
 export function alerts(options: AlertsOptions = {}): AlertsPlugin {
   const cooldownMs = options.cooldownMs ?? 10 * MINUTE;
-  const lowBalance = options.lowBalance === false ? undefined : options.lowBalance ?? {};
-  const errorRate = options.errorRate === false ? undefined : {
+  const lowBalance = settings(options.lowBalance, {});
+  const errorRate = settings(options.errorRate, {
     threshold: 0.05,
     windowMs: 5 * MINUTE,
     minCalls: 20,
-    ...options.errorRate,
-  };
-  const trunkDown = options.trunkDown === false ? undefined : {
-    failures: 3,
-    windowMs: 5 * MINUTE,
-    ...options.trunkDown,
-  };
-  const rateLimit = options.rateLimit === false ? undefined : {
+  });
+  const trunkDown = settings(options.trunkDown, { failures: 3, windowMs: 5 * MINUTE });
+  const rateLimit = settings(options.rateLimit, {
     responses: 3,
     queueRatio: 0.8,
     windowMs: MINUTE,
-    ...options.rateLimit,
-  };
+  });
   const calls = slidingWindow(errorRate?.windowMs ?? 5 * MINUTE);
   const limited = slidingWindow(rateLimit?.windowMs ?? MINUTE);
   const trunks = trunkTracker(trunkDown?.windowMs ?? 5 * MINUTE);
@@ -398,7 +394,10 @@ export function alerts(options: AlertsOptions = {}): AlertsPlugin {
         },
         done({ context, data, error }) {
           const { code, vobizCode, body } = (error ?? {}) as Record<string, unknown>;
-          if (!notCounted.has(code as string)) calls.add(clock.now(), 1, error ? 1 : 0);
+          // a call the caller aborted or got wrong says nothing of the service's health
+          if (errorRate && code !== "VALIDATION_ERROR" && code !== "ABORTED") {
+            calls.add(clock.now(), 1, error ? 1 : 0);
+          }
           // The balance of a balance answer, parsed by the call itself.
           const reading =
             lowBalance && !error && answerKind(context.method, context.url) === "balance"
@@ -462,10 +461,12 @@ export function alerts(options: AlertsOptions = {}): AlertsPlugin {
     async evaluate() {
       checkErrorRate();
       checkRateLimit();
-      const firing = [...states.values()].flatMap(({ event }) =>
-        event?.rule === "trunkDown" ? [event.subject ?? ""] : []
-      );
-      for (const trunk of new Set([...trunks.trunks(), ...firing])) checkTrunk(trunk);
+      // the trunks followed, and those firing (which the tracker may have let go)
+      const subjects = new Set(trunks.trunks());
+      for (const { event } of states.values()) {
+        if (event?.rule === "trunkDown") subjects.add(event.subject!);
+      }
+      for (const trunk of subjects) checkTrunk(trunk);
       await announce();
     },
     active: () => [...states.values()].flatMap(({ event }) => event ? [event] : []),

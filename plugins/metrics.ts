@@ -25,7 +25,6 @@ import type { CacheEvent, CallContext, CircuitState, DoneEvent } from "../src/ho
 import type { PluginHost, VobizPlugin } from "../src/plugin.ts";
 import { answerCountsOf, answerKind, balanceOf } from "./_internal/metric_answers.ts";
 import { listen } from "./_internal/metric_hooks.ts";
-import { type BalanceTrend, balanceTrend } from "./_internal/metric_balance_rate.ts";
 import { type Histogram, newHistogram, observe, quantile } from "./_internal/metric_histogram.ts";
 import { codeLabel, methodLabel, routeLabel, statusClass } from "./_internal/metric_labels.ts";
 import type { OtelMeter } from "./_internal/metric_otel.ts";
@@ -206,7 +205,8 @@ export interface MetricsPlugin extends VobizPlugin {
 }
 
 const HOUR = 3_600_000;
-const circuitValue: Record<CircuitState, number> = { closed: 0, "half-open": 1, open: 2 };
+// A circuit's state by its gauge value.
+const CIRCUIT_STATES: CircuitState[] = ["closed", "half-open", "open"];
 const iso = (at: number): string => new Date(at).toISOString();
 const ROUTE = ["route", "method"];
 type CacheField = "hits" | "misses" | "stale" | "invalidations";
@@ -340,23 +340,26 @@ export function metrics(options: MetricsOptions = {}): MetricsPlugin {
   const all = newHistogram(); // every call, whatever its route
   let failed = 0;
   const fromCache = new WeakSet<CallContext>();
-  const balances = new Map<string, BalanceMetrics & { time: number; trend: BalanceTrend }>();
-  const circuits: Record<string, CircuitState> = {};
+  // Per currency: the latest reading, and the readings of the window ([time, balance], oldest first).
+  const balances = new Map<
+    string,
+    { balance: number; at: number; perHour: number | null; readings: number[][] }
+  >();
   const cache: Record<CacheField, number> = { hits: 0, misses: 0, stale: 0, invalidations: 0 };
   const refreshTimes: number[] = [];
   let asr: MetricsSnapshot["asr"] = null;
 
-  // The [route, method] labels of a call, kept per route and method: no work per call once seen
-  // (bounded, as raw routes may not repeat).
-  const labelCache = new Map<string, Record<string, string[]>>();
+  // The [route, method] labels of a call, computed once per route and method (bounded, as raw
+  // routes may not repeat).
+  const labelCache = new Map<string, string[]>();
   function labelsOf({ route, method }: CallContext): string[] {
-    let byMethod = labelCache.get(route);
-    if (!byMethod) {
+    const key = `${method} ${route}`;
+    let labels = labelCache.get(key);
+    if (!labels) {
       if (labelCache.size >= 1000) labelCache.clear();
-      labelCache.set(route, byMethod = {});
+      labelCache.set(key, labels = [routeLabel(route), methodLabel(method)]);
     }
-    const label = methodLabel(method);
-    return byMethod[label] ??= [routeLabel(route), label];
+    return labels;
   }
 
   // Balance and CDR answers, from the call's parsed answer: nothing to read or parse here.
@@ -369,15 +372,21 @@ export function metrics(options: MetricsOptions = {}): MetricsPlugin {
       const { currency, balance } = reading;
       let state = balances.get(currency);
       if (!state && balances.size < 16) {
-        const trend = balanceTrend(options.balanceWindowMs ?? HOUR);
-        balances.set(
-          currency,
-          state = { balance, at: "", consumptionPerHour: null, time: 0, trend },
-        );
+        balances.set(currency, state = { balance, at: now, perHour: null, readings: [] });
       }
       if (!state) return;
-      state.trend.record(state.time = now, state.balance = balance);
-      const perHour = state.consumptionPerHour = state.trend.perHour();
+      // A reading above the previous one is a top-up: the spend starts over (never negative). The
+      // readings older than the window go, but two always remain (a rate for sparse readings).
+      const { readings } = state;
+      if (balance > state.balance) readings.length = 0;
+      readings.push([now, balance]);
+      const window = options.balanceWindowMs ?? HOUR;
+      while (readings.length > 120 || readings.length > 2 && readings[0]![0]! < now - window) {
+        readings.shift();
+      }
+      const [from = now, was = balance] = readings[0]!;
+      const perHour = now > from ? ((was - balance) / (now - from)) * HOUR : null;
+      Object.assign(state, { balance, at: now, perHour });
       balanceGauge.add([currency], balance);
       if (perHour !== null) spendGauge.add([currency], perHour);
     }
@@ -428,8 +437,7 @@ export function metrics(options: MetricsOptions = {}): MetricsPlugin {
         },
         "circuit:state"({ key, from, to }) {
           transitions.add([key, from, to], 1);
-          circuitState.add([key], circuitValue[to]);
-          if (key in circuits || Object.keys(circuits).length < 500) circuits[key] = to;
+          circuitState.add([key], CIRCUIT_STATES.indexOf(to));
         },
         "cache:hit": onCache("hit", "hits"),
         "cache:miss": onCache("miss", "misses"),
@@ -453,6 +461,7 @@ export function metrics(options: MetricsOptions = {}): MetricsPlugin {
       pruneRefreshes(now);
       const limiterEvents = sumBy(limiter, 0);
       const lastRefresh = refreshTimes[refreshTimes.length - 1];
+      const { hits, misses } = cache;
       return {
         at: iso(now),
         calls: {
@@ -476,20 +485,25 @@ export function metrics(options: MetricsOptions = {}): MetricsPlugin {
         retries: total(retries),
         rateLimited: total(rateLimited),
         rateLimiter: { hits: limiterEvents["hit"] ?? 0, queued: limiterEvents["queued"] ?? 0 },
-        circuits: { transitions: total(transitions), states: { ...circuits } },
-        cache: {
-          ...cache,
-          hitRatio: cache.hits + cache.misses > 0 ? cache.hits / (cache.hits + cache.misses) : null,
+        circuits: {
+          transitions: total(transitions),
+          states: Object.fromEntries(
+            [...circuitState.series.values()].map(({ labels: [key], value }) => [
+              key,
+              CIRCUIT_STATES[value],
+            ]),
+          ),
         },
+        cache: { ...cache, hitRatio: hits + misses ? hits / (hits + misses) : null },
         tokenRefreshes: {
           total: total(refreshes),
           lastHour: refreshTimes.length,
           lastAt: lastRefresh === undefined ? null : iso(lastRefresh),
         },
         balances: Object.fromEntries(
-          [...balances].map(([currency, { balance, time, consumptionPerHour }]) => [
+          [...balances].map(([currency, { balance, at, perHour }]) => [
             currency,
-            { balance, at: iso(time), consumptionPerHour },
+            { balance, at: iso(at), consumptionPerHour: perHour },
           ]),
         ),
         asr: asr && { ...asr },

@@ -63,8 +63,8 @@ export function trunkSignalOfCdr(cdr: unknown): TrunkSignal | undefined {
   return undefined;
 }
 
-/** A tracker with a window of `windowMs`, following at most `maxTrunks` trunks. */
-export function trunkTracker(windowMs: number, maxTrunks = 1000): TrunkTracker {
+/** A tracker with a window of `windowMs`, following at most 1,000 trunks. */
+export function trunkTracker(windowMs: number): TrunkTracker {
   const trunks = new Map<string, { window: SlidingWindow; lastReason: string | undefined }>();
   return {
     record({ trunk, ok, reason }, at) {
@@ -74,7 +74,7 @@ export function trunkTracker(windowMs: number, maxTrunks = 1000): TrunkTracker {
         return;
       }
       if (!entry) {
-        if (trunks.size >= maxTrunks) trunks.delete(trunks.keys().next().value!);
+        if (trunks.size >= 1000) trunks.delete(trunks.keys().next().value!);
         trunks.set(trunk, entry = { window: slidingWindow(windowMs), lastReason: undefined });
       }
       entry.window.add(at, 1, 1);

@@ -41,21 +41,15 @@ export const newHistogram = (): Histogram => ({
   max: 0,
 });
 
-/** Records one value in ms: a binary search for its bucket, no allocation. */
+/** Records one value in ms. */
 export function observe(histogram: Histogram, ms: number): void {
   const value = ms > 0 && ms < Infinity ? ms : 0;
-  let low = 0;
-  let high = FINE_BOUNDS_MS.length;
-  while (low < high) {
-    const mid = (low + high) >> 1;
-    if (FINE_BOUNDS_MS[mid]! >= value) high = mid;
-    else low = mid + 1;
-  }
-  histogram.counts[low]!++;
+  const bucket = FINE_BOUNDS_MS.findIndex((bound) => bound >= value);
+  histogram.counts[bucket < 0 ? FINE_BOUNDS_MS.length : bucket]!++;
   histogram.count++;
   histogram.sum += value;
-  if (value < histogram.min) histogram.min = value;
-  if (value > histogram.max) histogram.max = value;
+  histogram.min = Math.min(histogram.min, value);
+  histogram.max = Math.max(histogram.max, value);
 }
 
 /** The q-quantile (0 < q ≤ 1) in ms, or `null` when empty. */
