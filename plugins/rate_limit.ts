@@ -210,17 +210,34 @@ export function rateLimit(options: RateLimitOptions = {}): RateLimitPlugin {
         general.wait(now),
         isCallCreation(context) ? callStarts.wait(now) : 0,
       );
-    // Call creations in flight, to date their CPS slot by their answer (see slidingWindow).
+    // Call creations in flight, to date their CPS slot by their answer (see slidingWindow);
+    // `creations` counts them, so that other calls skip the lookup.
     const answered = new WeakMap<CallContext, (answeredAt: number) => void>();
+    let creations = 0;
     const take = (context: CallContext, now: number) => {
       general.take(now);
       settleCall(context); // a retry: the previous attempt has had its answer
       const settle = isCallCreation(context) ? callStarts.take(now) : undefined;
-      if (settle) answered.set(context, settle);
+      if (settle) {
+        answered.set(context, settle);
+        creations++;
+      }
     };
     const settleCall = (context: CallContext) => {
-      answered.get(context)?.(time.now());
+      const settle = creations === 0 ? undefined : answered.get(context);
+      if (settle === undefined) return;
       answered.delete(context);
+      creations--;
+      settle(time.now());
+    };
+    // The fast path: a slot and a token are free and nobody waits. Synchronous, no promise.
+    const tryTake = (context: CallContext) => {
+      const now = time.now();
+      if (queued !== 0 || active >= maxConcurrent || waitFor(context, now) > 0) return false;
+      take(context, now);
+      active++;
+      holders.add(context);
+      return true;
     };
 
     // Resolves with `promise`, or fails RATE_LIMITED at `deadline`, or with the signal's reason.
@@ -241,22 +258,19 @@ export function rateLimit(options: RateLimitOptions = {}): RateLimitPlugin {
       return Promise.race([promise, expiry]).finally(() => stop.abort());
     }
 
-    // With a store: takes in a pause another instance wrote, when a read is due.
-    async function syncPause(context: CallContext): Promise<void> {
-      const until = await pauses?.read(context.authId, time.now());
-      if (until !== undefined) pausedUntil = Math.max(pausedUntil, until);
+    // With a store: takes in a pause another instance wrote, when a read is due (undefined when
+    // none is: no promise on that path).
+    function syncPause(context: CallContext): Promise<void> | undefined {
+      return pauses?.read(context.authId, time.now())?.then((until) => {
+        if (until !== undefined) pausedUntil = Math.max(pausedUntil, until);
+      });
     }
 
-    async function acquire(context: CallContext): Promise<void> {
-      if (pauses !== undefined) await syncPause(context);
+    async function acquire(context: CallContext, reading: Promise<void> | undefined) {
+      await reading;
+      if (tryTake(context)) return;
       const now = time.now();
       const wait = waitFor(context, now);
-      if (queued === 0 && wait <= 0 && active < maxConcurrent) {
-        take(context, now);
-        active++;
-        holders.add(context);
-        return;
-      }
       if (queued >= maxQueued) {
         throw new VobizRateLimitedError(
           `${context.method} ${context.route}: the rate limiter's queue is full ` +
@@ -305,13 +319,16 @@ export function rateLimit(options: RateLimitOptions = {}): RateLimitPlugin {
     }
 
     const offs = [
-      host.hooks.hook("beforeRequest", async ({ context }) => {
-        if (!bypass(context)) await acquire(context);
+      // Synchronous when the call may start at once (the common case).
+      host.hooks.hook("beforeRequest", ({ context }) => {
+        if (bypass(context)) return;
+        const reading = syncPause(context);
+        if (reading !== undefined || !tryTake(context)) return acquire(context, reading);
       }),
       // A retry is another start: it waits out a pause and takes a token (it keeps its slot).
       host.hooks.hook("beforeRetry", async ({ context }) => {
         if (!holders.has(context)) return;
-        if (pauses !== undefined) await syncPause(context);
+        await syncPause(context);
         const deadline = time.now() + maxWaitMs;
         for (;;) {
           const at = time.now();
@@ -321,29 +338,35 @@ export function rateLimit(options: RateLimitOptions = {}): RateLimitPlugin {
           await time.sleep(needed, context.options.signal);
         }
       }),
-      host.hooks.hook("afterResponse", async ({ context, response }) => {
+      host.hooks.hook("afterResponse", ({ context, response }) => {
         settleCall(context);
         if (response.status !== 429) {
           if (response.ok) strikes = 0;
           return;
         }
-        const now = time.now();
-        strikes++;
-        const asked = await pauseOf(response.clone(), now); // other handlers may read the copy
-        const pause = Math.min(maxPauseMs, asked ?? backoffMs * 2 ** Math.min(strikes - 1, 30));
-        pausedUntil = Math.max(pausedUntil, now + pause);
-        await pauses?.write(context.authId, pausedUntil, now);
-        await host.hooks.callHook("ratelimit:hit", { context, waitMs: pause, queued, maxQueued });
+        return paused(context, response);
       }),
       host.hooks.hook("done", ({ context }) => {
         settleCall(context); // also when no answer came (a dropped connection may have arrived)
         if (!holders.delete(context)) return;
         active--;
+        if (slotFreed.length === 0) return;
         const waiting = slotFreed;
         slotFreed = [];
         for (const wake of waiting) wake();
       }),
     ];
+
+    // A 429: every caller pauses, for as long as the answer asks, else for a growing backoff.
+    async function paused(context: CallContext, response: Response): Promise<void> {
+      const now = time.now();
+      strikes++;
+      const asked = await pauseOf(response, now);
+      const pause = Math.min(maxPauseMs, asked ?? backoffMs * 2 ** Math.min(strikes - 1, 30));
+      pausedUntil = Math.max(pausedUntil, now + pause);
+      await pauses?.write(context.authId, pausedUntil, now);
+      await host.hooks.callHook("ratelimit:hit", { context, waitMs: pause, queued, maxQueued });
+    }
     return () => {
       for (const off of offs) off();
     };

@@ -6,14 +6,13 @@ type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
-/** Milliseconds to pause, when the answer says; reads (and so consumes) `response`'s body. */
+/**
+ * Milliseconds to pause, when the answer says. Reads the body only without the header, through
+ * `json()`, which an afterResponse handler shares with the other handlers and the caller.
+ */
 export async function pauseOf(response: Response, now: number): Promise<number | undefined> {
   const fromHeader = retryAfterMs(response.headers, now);
-  if (fromHeader !== undefined) {
-    // Not awaited: cancelling one branch of a tee'd body settles only when the other branch ends.
-    response.body?.cancel().catch(() => {});
-    return fromHeader;
-  }
+  if (fromHeader !== undefined) return fromHeader;
   let body: unknown;
   try {
     body = await response.json();

@@ -5,8 +5,10 @@ import type { KeyValueStore } from "../../src/store.ts";
 
 /** Reads and writes the shared pause; a failing store reads as `undefined` and writes nothing. */
 export interface SharedPause {
-  /** When the account's pause ends, if a read is due and the store says; else `undefined`. */
-  read(authId: string, now: number): Promise<number | undefined>;
+  /**
+   * When the account's pause ends, if the store says; `undefined` (no promise) when no read is due.
+   */
+  read(authId: string, now: number): Promise<number | undefined> | undefined;
   /** Records that the account's pause lasts until `until`. */
   write(authId: string, until: number, now: number): Promise<void>;
 }
@@ -30,7 +32,7 @@ export function sharedPause(store: KeyValueStore, prefix: string, syncMs: number
   };
   return {
     read(authId, now) {
-      if (now - (readAt.get(authId) ?? -Infinity) < syncMs) return Promise.resolve(undefined);
+      if (now - (readAt.get(authId) ?? -Infinity) < syncMs) return undefined;
       readAt.set(authId, now);
       return get(authId);
     },
