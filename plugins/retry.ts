@@ -405,7 +405,9 @@ export function retry(options: RetryOptions = {}): RetryPlugin {
         },
       });
       return host.hooks.hook("done", ({ context, error }) => {
-        if (error !== undefined || context.meta["cache"] === "hit") return;
+        // A full bucket (the common case) has nothing to take back.
+        if (error !== undefined || budget.tokens >= budget.capacity) return;
+        if (context.meta["cache"] === "hit") return;
         budget.give(lastCosts.get(context) ?? successRefill);
       });
     },

@@ -186,8 +186,18 @@ export function tokenRefresh(options: TokenRefreshOptions): TokenRefreshPlugin {
   let loaded: Promise<void> | undefined;
   let run: ((reason: "expiring" | "expired") => Promise<Tokens>) | undefined;
 
-  const usesBearer = (context: CallContext) =>
-    routes === "all" || routes.some((route) => route.test(new URL(context.url).pathname));
+  // Remembered per URL (bounded), so that repeated calls parse no URL and run no pattern.
+  const verdicts = new Map<string, boolean>();
+  const usesBearer = ({ url }: CallContext) => {
+    if (routes === "all") return true;
+    let verdict = verdicts.get(url);
+    if (verdict === undefined) {
+      if (verdicts.size >= 1000) verdicts.clear();
+      const path = new URL(url).pathname;
+      verdicts.set(url, verdict = routes.some((route) => route.test(path)));
+    }
+    return verdict;
+  };
 
   // Saved tokens are newer than the ones the app started with (refresh tokens rotate).
   const load = () =>
@@ -272,10 +282,10 @@ export function tokenRefresh(options: TokenRefreshOptions): TokenRefreshPlugin {
       const context = kyOptions.context?.["vobiz"] as CallContext | undefined;
       if (context === undefined) return;
       const setting = context.options.plugins?.[NAME];
-      const transport = (kyOptions.fetch ?? globalThis.fetch) as FetchLike;
       const refreshToken = typeof setting === "object" && setting !== null
         ? refreshCalls.get(setting)
         : undefined;
+      const transport = (kyOptions.fetch ?? globalThis.fetch) as FetchLike;
       if (refreshToken !== undefined) {
         kyOptions.fetch = ((request: Request, requestInit?: RequestInit) =>
           transport(withBearer(request, refreshToken), requestInit)) as NonNullable<
