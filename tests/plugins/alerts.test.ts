@@ -2,6 +2,8 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { type AlertEvent, createClient } from "../../mod.ts";
 import { type AlertNotification, alerts, type AlertsOptions } from "../../plugins/alerts.ts";
+import { slidingWindow } from "../../plugins/_internal/alert_window.ts";
+import { metrics } from "../../plugins/metrics.ts";
 import { fakeClock } from "../_support/fake_clock.ts";
 
 const base = {
@@ -313,5 +315,50 @@ describe("without a client", () => {
       "trunkDown",
       "x",
     ]]);
+  });
+});
+
+describe("sliding window", () => {
+  test("counts the slices that overlap the window, and nothing before it", () => {
+    const window = slidingWindow(30_000); // slices of 1 s
+    window.add(10_500, 1, 1); // slice 10
+    window.add(11_000, 2, 0); // slice 11
+    window.add(39_999, 1, 0); // slice 39
+    // the window (10.999 s, 40.999 s] still overlaps slice 10; from 41 s on it does not
+    assert.deepEqual(window.totals(40_999), { total: 4, bad: 1 });
+    assert.deepEqual(window.totals(41_000), { total: 3, bad: 0 });
+    window.add(5_000, 7, 7); // a clock set back past the window: not counted
+    assert.deepEqual(window.totals(41_000), { total: 3, bad: 0 });
+    window.add(41_000, 1, 1); // slice 41 reuses the slot of slice 10
+    window.add(10_000, 7, 7); // which a time of slice 10 no longer touches
+    assert.deepEqual(window.totals(41_000), { total: 4, bad: 1 });
+    assert.deepEqual(window.totals(1_000_000), { total: 0, bad: 0 });
+  });
+});
+
+describe("with the metrics plugin", () => {
+  test("one balance answer feeds both plugins, from the call's own parsed answer", async () => {
+    const clock = fakeClock();
+    const m = metrics();
+    const watch = alerts({ lowBalance: { threshold: 100 } });
+    let reads = 0;
+    const vobiz = createClient({
+      ...base,
+      clock,
+      plugins: [m, watch],
+      fetch: () => {
+        const response = Response.json({ currency: "INR", balance: 40 });
+        const text = response.text.bind(response);
+        response.text = () => (reads++, text());
+        return Promise.resolve(response);
+      },
+    });
+    assert.deepEqual(await vobiz.balance.get(), { currency: "INR", balance: 40 });
+    assert.equal(m.snapshot().balances["INR"]?.balance, 40);
+    assert.deepEqual(watch.active().map((alert) => [alert.rule, alert.value]), [[
+      "lowBalance",
+      40,
+    ]]);
+    assert.ok(reads <= 1, `the body was read ${reads} times`);
   });
 });
