@@ -18,7 +18,7 @@
  */
 import type { Hooks as KyHooks, KyInstance, Options as KyOptions } from "ky";
 import ky from "ky";
-import { Hookable } from "hookable";
+import type { Hookable } from "hookable";
 import * as v from "valibot";
 import { type Clock, systemClock } from "./clock.ts";
 import { readEnv } from "./env.ts";
@@ -28,6 +28,7 @@ import type { ClientOptions, Credential, FetchLike, RequestOptions } from "./opt
 import type { PluginHost } from "./plugin.ts";
 import { toValidationIssues } from "./validation.ts";
 import { check, hasMethods, isCount, isFunction, isRecord } from "./_internal/option_checks.ts";
+import { HookBus } from "./_internal/hook_bus.ts";
 import { checkBaseUrl } from "./_internal/secure_url.ts";
 import { toVobizError } from "./_internal/to_vobiz_error.ts";
 
@@ -178,7 +179,7 @@ export function buildClient<E extends object>(
     );
   }
 
-  const hooks = new Hookable<VobizHooks>();
+  const hooks = new HookBus();
   const clock = options.clock ?? systemClock;
   const kyOptions: KyOptions[] = [];
   const teardowns: (() => void)[] = [];
