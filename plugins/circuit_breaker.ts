@@ -60,6 +60,7 @@ import { isVobizError, VobizCircuitOpenError, VobizValidationError } from "../sr
 import type { CallContext, CircuitState, CircuitStateEvent, VobizHooks } from "../src/hooks.ts";
 import type { VobizPlugin } from "../src/plugin.ts";
 import { toValidationIssues } from "../src/validation.ts";
+import { check, hasMethods, isCount, isFunction } from "../src/_internal/option_checks.ts";
 import { lruMap } from "./_internal/circuit_lru.ts";
 import { type SharedCircuit, sharedCircuits } from "./_internal/circuit_shared.ts";
 import type { RetryGate } from "./retry.ts";
@@ -155,16 +156,21 @@ interface Circuit {
   probe: string | undefined;
 }
 
-const count = v.pipe(v.number(), v.integer(), v.minValue(1));
+// The core's option checks (valibot `custom` predicates): a fraction of the bytes of pipes.
+const count = check((value) => isCount(value, 1), "a whole number ≥ 1");
+const ms = check((value) => typeof value === "number" && value >= 0, "a number ≥ 0");
 const optionsSchema = v.strictObject({
-  key: v.optional(v.union([v.literal("route"), v.literal("host"), v.function()])),
-  failureThreshold: v.optional(count),
-  openMs: v.optional(v.pipe(v.number(), v.minValue(0))),
-  maxOpenMs: v.optional(v.pipe(v.number(), v.minValue(0))),
-  maxKeys: v.optional(count),
-  store: v.optional(v.object({ getItem: v.function(), setItem: v.function() })),
-  syncMs: v.optional(v.pipe(v.number(), v.minValue(0))),
-  prefix: v.optional(v.pipe(v.string(), v.nonEmpty())),
+  key: check(
+    (value) => value === "route" || value === "host" || isFunction(value),
+    '"route", "host" or a function',
+  ),
+  failureThreshold: count,
+  openMs: ms,
+  maxOpenMs: ms,
+  maxKeys: count,
+  store: check((value) => hasMethods(value, "getItem", "setItem"), "a store"),
+  syncMs: ms,
+  prefix: check((value) => typeof value === "string" && value !== "", "a non-empty string"),
 });
 
 // Per key, with a store: when its shared record was last read, and the last close this instance

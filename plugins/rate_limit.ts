@@ -42,6 +42,7 @@ import type { CallContext } from "../src/hooks.ts";
 import type { PluginHost, VobizPlugin } from "../src/plugin.ts";
 import type { KeyValueStore } from "../src/store.ts";
 import { toValidationIssues } from "../src/validation.ts";
+import { check, hasMethods, isCount, isRecord } from "../src/_internal/option_checks.ts";
 import { type Pacer, slidingWindow, tokenBucket } from "./_internal/rate_limit_buckets.ts";
 import { pauseOf } from "./_internal/rate_limit_pause.ts";
 import { sharedPause } from "./_internal/rate_limit_shared.ts";
@@ -120,24 +121,27 @@ export interface RateLimitPlugin extends VobizPlugin {
 const NAME = "rate-limit";
 const MAX_DELAY = 2_147_483_647; // setTimeout's ceiling
 
-const rate = v.union([v.pipe(v.number(), v.gtValue(0)), v.literal(Infinity)]);
-const count = v.union([v.pipe(v.number(), v.integer(), v.minValue(1)), v.literal(Infinity)]);
-const ms = v.pipe(v.number(), v.minValue(0));
+// The core's option checks (valibot `custom` predicates): a fraction of the bytes of pipes.
+const atLeast = (min: number) => (value: unknown) => typeof value === "number" && value >= min;
+const count = check((value) => isCount(value, 1, true), "a whole number ≥ 1 or Infinity");
+const ms = check(atLeast(0), "a number ≥ 0");
 const optionsSchema = v.strictObject({
-  requestsPerSecond: v.optional(rate),
-  burst: v.optional(v.pipe(v.number(), v.minValue(1))),
-  maxConcurrent: v.optional(count),
-  callsPerSecond: v.optional(count),
-  callRoute: v.optional(v.object({ method: v.string(), path: v.instance(RegExp) })),
-  maxQueued: v.optional(
-    v.union([v.pipe(v.number(), v.integer(), v.minValue(0)), v.literal(Infinity)]),
+  requestsPerSecond: check((value) => atLeast(0)(value) && value !== 0, "a number > 0"),
+  burst: check(atLeast(1), "a number ≥ 1"),
+  maxConcurrent: count,
+  callsPerSecond: count,
+  callRoute: check(
+    (value) =>
+      isRecord(value) && typeof value["method"] === "string" && value["path"] instanceof RegExp,
+    "{ method, path: RegExp }",
   ),
-  maxWaitMs: v.optional(ms),
-  backoffMs: v.optional(ms),
-  maxPauseMs: v.optional(ms),
-  store: v.optional(v.object({ getItem: v.function(), setItem: v.function() })),
-  syncMs: v.optional(ms),
-  prefix: v.optional(v.pipe(v.string(), v.nonEmpty())),
+  maxQueued: check((value) => isCount(value, 0, true), "a whole number ≥ 0 or Infinity"),
+  maxWaitMs: ms,
+  backoffMs: ms,
+  maxPauseMs: ms,
+  store: check((value) => hasMethods(value, "getItem", "setItem"), "a store"),
+  syncMs: ms,
+  prefix: check((value) => typeof value === "string" && value !== "", "a non-empty string"),
 });
 
 /**
