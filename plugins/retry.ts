@@ -41,6 +41,7 @@ import {
 import type { CallContext, RetryScheduledEvent, VobizHooks } from "../src/hooks.ts";
 import type { VobizPlugin } from "../src/plugin.ts";
 import { toValidationIssues } from "../src/validation.ts";
+import { check, isCount, isFunction, isRecord } from "../src/_internal/option_checks.ts";
 import { toVobizError } from "../src/_internal/to_vobiz_error.ts";
 import { retryBudget } from "./_internal/retry_budget.ts";
 
@@ -232,27 +233,35 @@ const DEFAULT_AFTER_STATUS_CODES = [429, 503];
 // knows about paid writes and 429s, so ky is told every method is retryable.
 const EVERY_METHOD = ["get", "head", "put", "delete", "post", "patch", "options", "trace"];
 
-const count = v.pipe(v.number(), v.minValue(0));
+// The core's option checks (valibot `custom` predicates): a fraction of the bytes of pipes.
+const isMs = (value: unknown) => typeof value === "number" && value >= 0;
+const ms = check(isMs, "a number ≥ 0");
+const list = (each: (item: unknown) => boolean, expected: string) =>
+  check((value) => Array.isArray(value) && value.every(each), expected);
+const budgetKeys = ["capacity", "retryCost", "timeoutCost", "successRefill"];
 const optionsSchema = v.strictObject({
-  limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
-  methods: v.optional(v.array(v.string())),
-  statusCodes: v.optional(v.array(v.pipe(v.number(), v.integer()))),
-  afterStatusCodes: v.optional(v.array(v.pipe(v.number(), v.integer()))),
-  maxRetryAfter: v.optional(count),
-  baseDelayMs: v.optional(count),
-  backoffLimit: v.optional(count),
-  jitter: v.optional(v.union([v.boolean(), v.function()])),
+  limit: check((value) => isCount(value), "a whole number ≥ 0"),
+  methods: list((item) => typeof item === "string", "an array of methods"),
+  statusCodes: list(Number.isInteger, "an array of statuses"),
+  afterStatusCodes: list(Number.isInteger, "an array of statuses"),
+  maxRetryAfter: ms,
+  baseDelayMs: ms,
+  backoffLimit: ms,
+  jitter: check(
+    (value) => typeof value === "boolean" || isFunction(value),
+    "a boolean or a function",
+  ),
   retryOnTimeout: v.optional(v.boolean()),
-  budget: v.optional(v.union([
-    v.literal(false),
-    v.strictObject({
-      capacity: v.optional(count),
-      retryCost: v.optional(count),
-      timeoutCost: v.optional(count),
-      successRefill: v.optional(count),
-    }),
-  ])),
-  shouldRetry: v.optional(v.function()),
+  budget: check(
+    (value) =>
+      value === false ||
+      (isRecord(value) &&
+        Object.entries(value).every(([key, item]) =>
+          budgetKeys.includes(key) && (item === undefined || isMs(item))
+        )),
+    `false or { ${budgetKeys.join(", ")} } (numbers ≥ 0)`,
+  ),
+  shouldRetry: check(isFunction, "a function"),
 });
 
 // A retry decided for a failed attempt.
