@@ -259,7 +259,7 @@ export function alerts(options: AlertsOptions = {}): AlertsPlugin {
     message: () => string,
   ): void {
     const at = clock.now();
-    const key = `${rule}\0${subject}`;
+    const key = subject ? `${rule}\0${subject}` : rule;
     let state = states.get(key);
     if (firing ? state?.event || (state && at - state.firedAt < cooldownMs) : !state?.event) return;
     if (!state) {

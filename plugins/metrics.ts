@@ -459,32 +459,22 @@ export function metrics(options: MetricsOptions = {}): MetricsPlugin {
     snapshot(): MetricsSnapshot {
       const now = clock.now();
       pruneRefreshes(now);
-      const limiterEvents = sumBy(limiter, 0);
-      const lastRefresh = refreshTimes[refreshTimes.length - 1];
+      const { hit = 0, queued = 0 } = sumBy(limiter, 0);
       const { hits, misses } = cache;
       return {
         at: iso(now),
-        calls: {
-          total: all.count,
-          successes: all.count - failed,
-          failures: failed,
-          latency: latencyOf(all),
-        },
+        calls: { total: all.count, ...outcomes(all, failed) },
         routes: [...duration.series.values()].map((
           { labels: [route = "", method = ""], value, histogram = all },
-        ) => ({
-          route,
-          method,
-          calls: histogram.count,
-          successes: histogram.count - value,
-          failures: value,
-          latency: latencyOf(histogram),
-        })).sort((a, b) => b.calls - a.calls),
+        ) => ({ route, method, calls: histogram.count, ...outcomes(histogram, value) })).sort((
+          a,
+          b,
+        ) => b.calls - a.calls),
         statusClasses: sumBy(calls, 2),
         errors: sumBy(errors, 2),
         retries: total(retries),
         rateLimited: total(rateLimited),
-        rateLimiter: { hits: limiterEvents["hit"] ?? 0, queued: limiterEvents["queued"] ?? 0 },
+        rateLimiter: { hits: hit, queued },
         circuits: {
           transitions: total(transitions),
           states: Object.fromEntries(
@@ -498,7 +488,7 @@ export function metrics(options: MetricsOptions = {}): MetricsPlugin {
         tokenRefreshes: {
           total: total(refreshes),
           lastHour: refreshTimes.length,
-          lastAt: lastRefresh === undefined ? null : iso(lastRefresh),
+          lastAt: refreshTimes.length ? iso(refreshTimes.at(-1)!) : null,
         },
         balances: Object.fromEntries(
           [...balances].map(([currency, { balance, at, perHour }]) => [
@@ -524,9 +514,10 @@ function errorCode(
   return codeLabel(typeof details.code === "string" ? details.code : name);
 }
 
-function latencyOf(histogram: Histogram): LatencySummary {
+// The figures of the calls timed by `histogram`, `failures` of which failed.
+function outcomes(histogram: Histogram, failures: number) {
   const { count, sum, max } = histogram;
-  return {
+  const latency: LatencySummary = {
     count,
     meanMs: count ? Math.round((sum / count) * 1000) / 1000 : null,
     p50Ms: quantile(histogram, 0.5),
@@ -534,6 +525,7 @@ function latencyOf(histogram: Histogram): LatencySummary {
     p99Ms: quantile(histogram, 0.99),
     maxMs: count ? max : null,
   };
+  return { successes: count - failures, failures, latency };
 }
 
 // Sums a family's series by the value of one label.

@@ -13,9 +13,9 @@ const finite = (value: unknown): number | undefined => {
   return Number.isFinite(number) ? number as number : undefined;
 };
 
-// On the whole URL, matched in its path only (`^[^?#]*`): no URL object per call.
+// On the whole URL, matched in its path only (`^[^?#]*?`): no URL object per call.
 const answerPath =
-  /^[^?#]*\/account\/[^/?#]+\/(?:(balance)\/[^/?#]+|cdr(?:\/search|\/recent)?)\/?(?:[?#]|$)/i;
+  /^[^?#]*?\/account\/[^/?#]+\/(?:(balance)\/[^/?#]+|cdr(?:\/search|\/recent)?)\/?(?:[?#]|$)/i;
 
 /** Which health-carrying answer a GET to this URL returns, if any. */
 export function answerKind(method: string, url: string): "balance" | "cdrs" | undefined {
