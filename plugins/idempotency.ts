@@ -38,7 +38,6 @@
  * @module
  */
 import type { Options as KyOptions } from "ky";
-import type { VobizCoreClient } from "../src/core_client.ts";
 import {
   isVobizError,
   VobizAmbiguousOutcomeError,
@@ -49,6 +48,7 @@ import type { CallContext } from "../src/hooks.ts";
 import type { FetchLike, RequestOptions } from "../src/options.ts";
 import type { PluginHost, VobizPlugin } from "../src/plugin.ts";
 import type { KeyValueStore } from "../src/store.ts";
+import { isRecord } from "../src/_internal/option_checks.ts";
 import { numberPurchaseCheck } from "./_internal/idempotency_checks.ts";
 import {
   type DoneRecord,
@@ -309,15 +309,9 @@ export function idempotency(options: IdempotencyOptions = {}): IdempotencyPlugin
       reason: string,
       cause: unknown,
     ): Promise<Response | undefined> {
-      const details = {
-        cause,
-        requestId: context.requestId,
-        method: context.method,
-        route: context.route,
-      };
       const ambiguous = (checked: string, error = cause) =>
         new VobizAmbiguousOutcomeError(meta.key, `${reason}; ${checked}`, {
-          ...details,
+          ...callOf(context),
           cause: error,
         });
       const reconciler = reconcilers.find((candidate) => matches(candidate, context));
@@ -325,11 +319,20 @@ export function idempotency(options: IdempotencyOptions = {}): IdempotencyPlugin
         throw ambiguous(`no state check exists for ${context.method} ${context.route}`);
       }
       let found: ReconcileResult;
+      const { signal } = context.options;
       try {
         found = await reconciler.check({
           context,
           body: context.options.json,
-          request: nestedRequest(host.client, context),
+          // The check's own calls: on the write's account, with its signal, bypassing the cache
+          // and the rate limiter's queue (the write holds a slot).
+          request: (method, path, options = {}) =>
+            host.client.request(method, path, {
+              ...options,
+              params: { auth_id: context.authId, ...options.params },
+              plugins: { ...options.plugins, cache: false, "rate-limit": false },
+              ...(signal === undefined ? {} : { signal }),
+            }),
         });
       } catch (error) {
         throw ambiguous(`the state check failed: ${describe(error)}`, error);
@@ -341,7 +344,7 @@ export function idempotency(options: IdempotencyOptions = {}): IdempotencyPlugin
       meta.settled = true;
       await host.hooks.callHook("idempotency:reconciled", { context, key: meta.key });
       const result = found.result;
-      const body = JSON.stringify(isObject(result) ? { ...result, reconciled: true } : result);
+      const body = JSON.stringify(isRecord(result) ? { ...result, reconciled: true } : result);
       keep(context, 200, JSON_TYPE, body);
       return new Response(body, {
         headers: { "content-type": JSON_TYPE, "x-idempotent-reconciled": "true" },
@@ -368,14 +371,14 @@ export function idempotency(options: IdempotencyOptions = {}): IdempotencyPlugin
       context.meta[NAME] = meta;
       const timeout = kyOptions.timeout ?? false;
       kyOptions.timeout = false; // the attempt timeout now lives in the transport below
-      kyOptions.fetch = paidTransport({
-        transport: (kyOptions.fetch ?? globalThis.fetch) as FetchLike,
+      kyOptions.fetch = paidTransport(
+        (kyOptions.fetch ?? globalThis.fetch) as FetchLike,
         timeout,
         clock,
         meta,
-        keep: (status, type, body) => keep(context, status, type, body),
-        reconcile: (reason, cause) => reconcile(context, meta, reason, cause),
-      }) as NonNullable<KyOptions["fetch"]>;
+        (status, type, body) => keep(context, status, type, body),
+        (reason, cause) => reconcile(context, meta, reason, cause),
+      ) as NonNullable<KyOptions["fetch"]>;
     };
     host.configureKy({ hooks: { init: [init] } });
 
@@ -480,19 +483,9 @@ export function idempotency(options: IdempotencyOptions = {}): IdempotencyPlugin
   };
 }
 
-function nestedRequest(
-  client: VobizCoreClient,
-  context: CallContext,
-): ReconcileInput["request"] {
-  return (method, path, options = {}) => {
-    const { signal } = context.options;
-    return client.request(method, path, {
-      ...options,
-      params: { auth_id: context.authId, ...options.params },
-      plugins: { ...options.plugins, cache: false, "rate-limit": false },
-      ...(signal === undefined ? {} : { signal }),
-    });
-  };
+// What an error says about the call it ended.
+function callOf({ requestId, method, route }: CallContext) {
+  return { requestId, method, route };
 }
 
 function checkFingerprint(expected: string, actual: string, context: CallContext): void {
@@ -500,7 +493,7 @@ function checkFingerprint(expected: string, actual: string, context: CallContext
   throw new VobizValidationError([{
     path: "idempotencyKey",
     message: "this key was already used for a different request (method, URL or body)",
-  }], { requestId: context.requestId, method: context.method, route: context.route });
+  }], callOf(context));
 }
 
 // A store that fails must not let a paid write through unguarded, nor leak an untyped error.
@@ -522,10 +515,6 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Pro
     signal.addEventListener("abort", onAbort, { once: true });
     promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
   });
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function describe(error: unknown): string {

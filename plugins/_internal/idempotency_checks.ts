@@ -1,10 +1,9 @@
 // The state checks that settle an unknown outcome, and the one way to tell that a failed attempt
 // never left the machine.
 import type { Reconciler } from "../idempotency.ts";
+import { isRecord as isObject } from "../../src/_internal/option_checks.ts";
 
 type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
 
 // The fields of a purchase answer (vobiz-api.md §3.8 `PurchasedNumber`), taken from the owned item.
 const purchaseFields = [

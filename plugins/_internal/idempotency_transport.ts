@@ -9,32 +9,32 @@ import type { IdempotencyMeta } from "../idempotency.ts";
 import { neverSent } from "./idempotency_checks.ts";
 import { withBody } from "./idempotency_record.ts";
 
-export interface PaidTransportOptions {
-  transport: FetchLike;
-  /** The per-attempt timeout, taken over from ky so that it bounds the attempt, not the check. */
-  timeout: number | false;
-  clock: Clock;
-  meta: IdempotencyMeta;
-  /** Called with a successful answer (2xx), read whole within the attempt. */
-  keep(status: number, contentType: string | null, body: string): void;
-  /** A success answer when the write took effect, undefined when it did not; otherwise throws. */
-  reconcile(reason: string, cause: unknown): Promise<Response | undefined>;
-}
-
 const decoder = new TextDecoder();
 
-export function paidTransport(options: PaidTransportOptions): FetchLike {
+/**
+ * `transport` for one paid write. `timeout`: the per-attempt timeout, taken over from ky so that
+ * it bounds the attempt, not the check. `keep` gets a successful answer (2xx), read whole within
+ * the attempt. `reconcile` answers with a success when the write took effect, undefined when it
+ * did not, and throws otherwise. (Positional: property names would survive minification.)
+ */
+export function paidTransport(
+  transport: FetchLike,
+  timeout: number | false,
+  clock: Clock,
+  meta: IdempotencyMeta,
+  keep: (status: number, contentType: string | null, body: string) => void,
+  reconcile: (reason: string, cause: unknown) => Promise<Response | undefined>,
+): FetchLike {
   return async (request, init) => {
-    const { meta } = options;
     meta.sent = true;
     meta.settled = false;
     meta.safeToRetry = false;
-    const timer = attemptTimer(options.clock, options.timeout);
+    const timer = attemptTimer(clock, timeout);
     let reason: string;
     let cause: unknown;
     let fallback: () => Response;
     try {
-      const response = await options.transport(request, {
+      const response = await transport(request, {
         ...init,
         signal: AbortSignal.any([request.signal, timer.signal]),
       });
@@ -44,7 +44,7 @@ export function paidTransport(options: PaidTransportOptions): FetchLike {
         meta.settled = true;
         meta.safeToRetry = response.status === 408 || response.status === 429;
         if (response.ok) {
-          options.keep(response.status, response.headers.get("content-type"), decoder.decode(body));
+          keep(response.status, response.headers.get("content-type"), decoder.decode(body));
         }
         return withBody(response, body);
       }
@@ -68,7 +68,7 @@ export function paidTransport(options: PaidTransportOptions): FetchLike {
     } finally {
       timer.clear();
     }
-    const reconciled = await options.reconcile(reason, cause);
+    const reconciled = await reconcile(reason, cause);
     if (reconciled !== undefined) return reconciled;
     meta.settled = true; // the check found that the write did not happen
     meta.safeToRetry = true;
