@@ -369,6 +369,28 @@ describe("a 429 pause shared through a store", () => {
     assert.deepEqual(b.events, ["queued 1/1000"]);
   });
 
+  test("healthy calls read the store at most once per syncMs and write nothing", async () => {
+    const clock = fakeClock();
+    const inner = memoryStore({ clock });
+    const traffic: string[] = [];
+    const store = {
+      ...inner,
+      getItem: <T>(key: string) => (traffic.push(`get ${key}`), inner.getItem<T>(key)),
+      setItem: (key: string, value: unknown, options?: { ttl?: number }) => (
+        traffic.push(`set ${key}`), inner.setItem(key, value, options)
+      ),
+    };
+    const t = countingTransport(() => Response.json({}));
+    const { vobiz } = client(clock, t.fetch, { store, syncMs: 1000 });
+    for (let i = 0; i < 5; i++) await get(vobiz);
+    await clock.advance(999);
+    await get(vobiz);
+    await clock.advance(1);
+    for (let i = 0; i < 5; i++) await get(vobiz);
+    assert.equal(t.seen.length, 11);
+    assert.deepEqual(traffic, Array(2).fill("get vobiz-kit:rate-limit:pause:MA_MOCK0001"));
+  });
+
   test("a failing store is ignored", async () => {
     const clock = fakeClock();
     const down = () => Promise.reject(new Error("store down"));
