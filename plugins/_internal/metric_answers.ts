@@ -1,6 +1,7 @@
 // Reads the answers that carry account health: balance (`GET /Account/{auth_id}/balance/{currency}`)
 // and CDR lists with their summary (`GET /Account/{auth_id}/cdr`, `/cdr/search`, `/cdr/recent`).
-// Lenient: a field of the wrong type is ignored, nothing here throws. Shared by metrics and alerts.
+// Lenient: a field of the wrong type is ignored, nothing here throws. Shared by metrics and alerts
+// (which take these answers from `done`, already parsed) and logging (which reads error bodies).
 
 type Json = Record<string, unknown>;
 
@@ -80,7 +81,7 @@ export function isAnswered(cdr: unknown): boolean {
   return (typeof answerTime === "string" && answerTime !== "") || (finite(cdr["billsec"]) ?? 0) > 0;
 }
 
-// One parse per answer, whichever plugins ask (metrics and alerts both read balance answers).
+// One parse per answer, however many handlers ask.
 const parsed = new WeakMap<Response, Promise<unknown>>();
 
 /**
