@@ -365,6 +365,7 @@ export function metrics(options: MetricsOptions = {}): MetricsPlugin {
   // Balance and CDR answers, from the call's parsed answer: nothing to read or parse here.
   function recordAnswer({ context, data }: DoneEvent): void {
     const kind = fromCache.has(context) ? undefined : answerKind(context.method, context.url);
+    if (!kind) return;
     const reading = kind === "balance" ? balanceOf(data) : undefined;
     const counts = kind === "cdrs" ? answerCountsOf(data) : undefined;
     const now = clock.now();
@@ -386,7 +387,9 @@ export function metrics(options: MetricsOptions = {}): MetricsPlugin {
       }
       const [from = now, was = balance] = readings[0]!;
       const perHour = now > from ? ((was - balance) / (now - from)) * HOUR : null;
-      Object.assign(state, { balance, at: now, perHour });
+      state.balance = balance;
+      state.at = now;
+      state.perHour = perHour;
       balanceGauge.add([currency], balance);
       if (perHour !== null) spendGauge.add([currency], perHour);
     }
