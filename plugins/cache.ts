@@ -72,6 +72,7 @@ import * as v from "valibot";
 import { isVobizError, VobizValidationError } from "../src/errors.ts";
 import { type KeyValueStore, memoryStore } from "../src/store.ts";
 import { toValidationIssues } from "../src/validation.ts";
+import { check, hasMethods, isFunction, isRecord } from "../src/_internal/option_checks.ts";
 import {
   asEntry,
   type CacheEntry,
@@ -218,22 +219,29 @@ const refreshLockMs = 60_000;
 const recentEvictions = 100;
 const knownUrls = 500;
 
-const ms = v.pipe(v.number(), v.minValue(0));
-const optionsSchema = v.strictObject({
-  store: v.optional(v.looseObject({
-    getItem: v.function(),
-    setItem: v.function(),
-    removeItem: v.function(),
-    getKeys: v.function(),
-  })),
-  ttl: v.optional(v.record(v.string(), ms)),
-  defaultTtl: v.optional(ms),
-  staleWhileRevalidate: v.optional(ms),
-  staleIfError: v.optional(ms),
-  coalesce: v.optional(v.union([v.boolean(), v.literal("scoped")])),
-  waitUntil: v.optional(v.function()),
-  prefix: v.optional(v.pipe(v.string(), v.nonEmpty())),
-});
+// The core's option checks (valibot `custom` predicates): a fraction of the bytes of pipes/unions.
+const isMs = (value: unknown) => typeof value === "number" && value >= 0;
+const ms = check(isMs, "a number ≥ 0");
+const optionsSchema = {
+  store: check(
+    (value) => hasMethods(value, "getItem", "setItem", "removeItem", "getKeys"),
+    "a KeyValueStore",
+  ),
+  defaultTtl: ms,
+  staleWhileRevalidate: ms,
+  staleIfError: ms,
+  coalesce: check(
+    (value) => typeof value === "boolean" || value === "scoped",
+    'a boolean or "scoped"',
+  ),
+  waitUntil: check(isFunction, "a function"),
+  prefix: check((value) => typeof value === "string" && value !== "", "a non-empty string"),
+};
+// Each TTL is checked under its own pattern (issue path `ttl.<pattern>`), worded as before.
+const ttlMs = v.custom(
+  isMs,
+  (issue) => `Invalid value: Expected >=0 but received ${issue.received}`,
+);
 
 function newFlight(): Flight {
   let resolve!: (entry: CacheEntry | undefined) => void;
@@ -280,7 +288,16 @@ function servesStale(error: unknown): boolean {
  * ```
  */
 export function cache(options: CacheOptions = {}): CachePlugin {
-  const checked = v.safeParse(optionsSchema, options);
+  const { ttl } = options;
+  const checked = v.safeParse(
+    v.strictObject({
+      ...optionsSchema,
+      ttl: isRecord(ttl)
+        ? v.strictObject(Object.fromEntries(Object.keys(ttl).map((pattern) => [pattern, ttlMs])))
+        : check(isRecord, "a record of numbers ≥ 0"),
+    }),
+    options,
+  );
   if (!checked.success) throw new VobizValidationError(toValidationIssues(checked.issues));
   const prefix = options.prefix ?? "vobiz:cache";
   const ttls = ttlLookup(options.ttl ?? {}, DEFAULT_CACHE_TTLS);
