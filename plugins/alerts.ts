@@ -240,6 +240,8 @@ export function alerts(options: AlertsOptions = {}): AlertsPlugin {
   const trunks = trunkTracker(trunkDown?.windowMs ?? 5 * MINUTE);
   let queuePressure: { at: number; queued: number; max: number } | undefined;
   let clock: Clock = systemClock;
+  // The time of the event being handled: read once per event (handlers run synchronously).
+  let now = 0;
   let hooks: Hookable<VobizHooks> | undefined;
 
   // The episode of each alert, by rule and subject (at most 1,000): the event while it fires, and
@@ -258,24 +260,25 @@ export function alerts(options: AlertsOptions = {}): AlertsPlugin {
     threshold: number | undefined,
     message: () => string,
   ): void {
-    const at = clock.now();
     const key = subject ? `${rule}\0${subject}` : rule;
     let state = states.get(key);
-    if (firing ? state?.event || (state && at - state.firedAt < cooldownMs) : !state?.event) return;
+    if (firing ? state?.event || (state && now - state.firedAt < cooldownMs) : !state?.event) {
+      return;
+    }
     if (!state) {
       if (states.size >= 1000) forgetOne();
-      states.set(key, state = { event: undefined, firedAt: at });
+      states.set(key, state = { event: undefined, firedAt: now });
     }
     const event: { -readonly [K in keyof AlertEvent]: AlertEvent[K] } = {
       rule,
       message: message(),
-      at,
+      at: now,
       value,
     };
     if (subject) event.subject = subject;
     if (threshold !== undefined) event.threshold = threshold;
     state.event = firing ? event : undefined;
-    if (firing) state.firedAt = at;
+    if (firing) state.firedAt = now;
     queue.push([firing ? "fired" : "resolved", event]);
   }
 
@@ -312,7 +315,7 @@ export function alerts(options: AlertsOptions = {}): AlertsPlugin {
 
   function checkErrorRate(): void {
     if (!errorRate) return;
-    const { total, bad } = calls.totals(clock.now());
+    const { total, bad } = calls.totals(now);
     const rate = total === 0 ? 0 : bad / total;
     const { threshold, minCalls, windowMs } = errorRate;
     const firing = total >= minCalls && rate > threshold;
@@ -331,7 +334,6 @@ export function alerts(options: AlertsOptions = {}): AlertsPlugin {
 
   function checkRateLimit(): void {
     if (!rateLimit) return;
-    const now = clock.now();
     const { bad } = limited.totals(now);
     const { responses, windowMs } = rateLimit;
     const pressure = queuePressure && now - queuePressure.at < windowMs ? queuePressure : undefined;
@@ -355,7 +357,7 @@ export function alerts(options: AlertsOptions = {}): AlertsPlugin {
 
   function checkTrunk(trunk: string): void {
     if (!trunkDown) return;
-    const { failures, lastReason } = trunks.health(trunk, clock.now());
+    const { failures, lastReason } = trunks.health(trunk, now);
     const firing = failures >= trunkDown.failures;
     apply(
       "trunkDown",
@@ -373,8 +375,9 @@ export function alerts(options: AlertsOptions = {}): AlertsPlugin {
   }
 
   async function observeTrunk(signal: TrunkSignal | undefined): Promise<void> {
+    now = clock.now();
     if (signal && trunkDown) {
-      trunks.record(signal, clock.now());
+      trunks.record(signal, now);
       checkTrunk(signal.trunk);
     }
     await announce();
@@ -388,15 +391,16 @@ export function alerts(options: AlertsOptions = {}): AlertsPlugin {
       const off = listen(host.hooks, {
         afterResponse({ response }) {
           if (response.status !== 429 || !rateLimit) return;
-          limited.add(clock.now(), 1, 1);
+          limited.add(now = clock.now(), 1, 1);
           checkRateLimit();
           return announce();
         },
         done({ context, data, error }) {
+          now = clock.now();
           const { code, vobizCode, body } = (error ?? {}) as Record<string, unknown>;
           // a call the caller aborted or got wrong says nothing of the service's health
           if (errorRate && code !== "VALIDATION_ERROR" && code !== "ABORTED") {
-            calls.add(clock.now(), 1, error ? 1 : 0);
+            calls.add(now, 1, error ? 1 : 0);
           }
           // The balance of a balance answer, parsed by the call itself.
           const reading =
@@ -444,9 +448,8 @@ export function alerts(options: AlertsOptions = {}): AlertsPlugin {
         "ratelimit:queued"({ queued, maxQueued }) {
           const max = maxQueued ?? rateLimit?.maxQueued;
           if (!rateLimit || max === undefined || max <= 0) return;
-          if (queued / max >= rateLimit.queueRatio) {
-            queuePressure = { at: clock.now(), queued, max };
-          }
+          now = clock.now();
+          if (queued / max >= rateLimit.queueRatio) queuePressure = { at: now, queued, max };
           checkRateLimit();
           return announce();
         },
@@ -459,6 +462,7 @@ export function alerts(options: AlertsOptions = {}): AlertsPlugin {
     observeTrunkEvent: (payload) => observeTrunk(trunkSignalOfEvent(payload)),
     observeCdr: (cdr) => observeTrunk(trunkSignalOfCdr(cdr)),
     async evaluate() {
+      now = clock.now();
       checkErrorRate();
       checkRateLimit();
       // the trunks followed, and those firing (which the tracker may have let go)
