@@ -29,74 +29,59 @@ export function paidTransport(
     meta.sent = true;
     meta.settled = false;
     meta.safeToRetry = false;
-    const timer = attemptTimer(clock, timeout);
-    let reason: string;
-    let cause: unknown;
-    let fallback: () => Response;
+    // The attempt's own timer, on the client's clock; `stop` ends it once the attempt is over.
+    const fire = new AbortController();
+    const stop = new AbortController();
+    if (timeout !== false) {
+      clock.sleep(timeout, stop.signal).then(
+        () => fire.abort(new DOMException("The attempt timed out", "TimeoutError")),
+        () => {},
+      );
+    }
+    let failure: unknown; // a 5xx answer, or what the transport threw
     try {
       const response = await transport(request, {
         ...init,
-        signal: AbortSignal.any([request.signal, timer.signal]),
+        signal: AbortSignal.any([request.signal, fire.signal]),
       });
       // An answer that breaks off mid-body means the write ran and its answer was lost.
       const body = await response.arrayBuffer();
+      const answer = withBody(response, body);
       if (response.status < 500) {
         meta.settled = true;
         meta.safeToRetry = response.status === 408 || response.status === 429;
         if (response.ok) {
           keep(response.status, response.headers.get("content-type"), decoder.decode(body));
         }
-        return withBody(response, body);
+        return answer;
       }
-      reason = `the server answered ${response.status}`;
-      cause = new Error(`HTTP ${response.status} ${response.statusText}`.trim());
-      fallback = () => withBody(response, body);
+      failure = answer;
     } catch (error) {
       // The caller or the total deadline gave up: the outcome stays unknown (recorded as such).
       if (request.signal.aborted) throw error;
-      if (!timer.fired && neverSent(error)) {
+      if (!fire.signal.aborted && neverSent(error)) {
         meta.settled = true;
         meta.safeToRetry = true;
         throw error;
       }
-      const failure = timer.fired ? new TimeoutError(request) : error;
-      reason = timer.fired ? "the attempt timed out" : "the connection failed";
-      cause = failure;
-      fallback = () => {
-        throw failure;
-      };
+      failure = fire.signal.aborted ? new TimeoutError(request) : error;
     } finally {
-      timer.clear();
+      stop.abort();
     }
-    const reconciled = await reconcile(reason, cause);
+    const outcome = failure; // a const, so that `answered` narrows it
+    const answered = outcome instanceof Response;
+    const reconciled = await reconcile(
+      answered
+        ? `the server answered ${outcome.status}`
+        : fire.signal.aborted
+        ? "the attempt timed out"
+        : "the connection failed",
+      answered ? new Error(`HTTP ${outcome.status} ${outcome.statusText}`.trim()) : outcome,
+    );
     if (reconciled !== undefined) return reconciled;
     meta.settled = true; // the check found that the write did not happen
     meta.safeToRetry = true;
-    return fallback();
-  };
-}
-
-interface AttemptTimer {
-  readonly signal: AbortSignal;
-  readonly fired: boolean;
-  clear(): void;
-}
-
-function attemptTimer(clock: Clock, ms: number | false): AttemptTimer {
-  const fire = new AbortController();
-  const stop = new AbortController();
-  let fired = false;
-  if (ms !== false) {
-    clock.sleep(ms, stop.signal).then(() => {
-      fired = true;
-      fire.abort(new DOMException("The attempt timed out", "TimeoutError"));
-    }, () => {});
-  }
-  return {
-    signal: fire.signal,
-    get fired() {
-      return fired;
-    },
-    clear: () => stop.abort(),
+    if (answered) return outcome;
+    throw outcome;
   };
 }
