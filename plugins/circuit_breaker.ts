@@ -413,6 +413,15 @@ export function circuitBreaker(options: CircuitBreakerOptions = {}): CircuitBrea
       return admitRetry(this, error, attempt);
     }
   }
+  // A probe that ended without an outcome (aborted, answered from a cache after it was let
+  // through, stopped by another plugin) frees the half-open slot for the next call. Every such end
+  // is seen by onError or, for a local answer, by afterResponse: no `done` handler is needed.
+  const release = (call: Call): void => {
+    const circuit = circuits.size === 0 ? undefined : circuits.get(call.key);
+    if (circuit?.state === "half-open" && circuit.probe === call.context.requestId) {
+      circuit.probe = undefined;
+    }
+  };
   const callOf = (context: CallContext): Call | undefined => {
     const call = context.meta[NAME];
     return call instanceof Call ? call : undefined;
@@ -436,7 +445,8 @@ export function circuitBreaker(options: CircuitBreakerOptions = {}): CircuitBrea
         }),
         host.hooks.hook("afterResponse", ({ context, response }) => {
           const call = callOf(context);
-          if (call === undefined || answeredLocally(context)) return;
+          if (call === undefined) return;
+          if (answeredLocally(context)) return release(call);
           const { status } = response;
           return record(context, call.key, status >= 500 || status === 429);
         }),
@@ -446,18 +456,12 @@ export function circuitBreaker(options: CircuitBreakerOptions = {}): CircuitBrea
         ),
         host.hooks.hook("onError", ({ context, error }) => {
           const call = callOf(context);
-          if (call !== undefined && failedWithoutResponse(error)) {
-            return countNoResponse(call, context.attempt);
-          }
-        }),
-        // A probe that ended without an outcome (aborted, answered from a cache, stopped by another
-        // plugin) frees the half-open slot for the next call.
-        host.hooks.hook("done", ({ context }) => {
-          const call = circuits.size === 0 ? undefined : callOf(context);
-          const circuit = call && circuits.get(call.key);
-          if (circuit?.state === "half-open" && circuit.probe === context.requestId) {
-            circuit.probe = undefined;
-          }
+          if (call === undefined) return;
+          const counted = failedWithoutResponse(error)
+            ? countNoResponse(call, context.attempt)
+            : undefined;
+          release(call);
+          return counted;
         }),
       ];
       return () => {

@@ -243,6 +243,29 @@ describe("circuitBreaker: half-open and recovery", () => {
     assert.equal(breaker.state(KEY), "closed");
   });
 
+  test("a probe answered locally after it was let through frees the slot", async () => {
+    // A cache placed after the breaker: the breaker lets the call through as the probe, then the
+    // cache answers it without the network.
+    const lateCache: VobizPlugin = {
+      name: "late-cache",
+      setup: (host) =>
+        host.hooks.hook("beforeRequest", ({ context, respondWith }) => {
+          if (context.options.plugins?.["late-cache"] !== true) return;
+          context.meta["cache"] = "hit";
+          respondWith(Response.json({ cached: true }));
+        }),
+    };
+    const { clock, server, breaker, fail, call } = setup({}, { first: 503, after: [lateCache] });
+    await fail(5);
+    await clock.advance(30_000);
+    assert.deepEqual(await call({ plugins: { "late-cache": true } }), { cached: true });
+    assert.equal(breaker.state(KEY), "half-open");
+    server.answer(200);
+    await call(); // the next call is the probe
+    assert.equal(breaker.state(KEY), "closed");
+    assert.equal(server.count, 6);
+  });
+
   test("reset(key) and reset() close circuits and emit circuit:state", async () => {
     const { breaker, events, fail, call } = setup({}, { first: 503 });
     await fail(5, {}, "/a");
