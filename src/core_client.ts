@@ -80,15 +80,15 @@ export interface VobizCoreClient {
 
 // Shared by a client and every client made from it with withAccount.
 interface Core {
-  readonly ky: KyInstance;
   readonly hooks: Hookable<VobizHooks>;
   readonly clock: Clock;
   readonly baseUrl: string;
   readonly fetch: FetchLike | undefined;
   readonly teardowns: (() => void)[];
   readonly pluginNames: string[];
-  // Per-call ky hooks, indexed by a mask: 1 beforeRequest, 2 beforeRetry.
-  readonly kyHooks: (KyHooks | undefined)[];
+  // The ky instance for a call: [0] without and [1] with the beforeRequest hook (whether the bus
+  // has beforeRequest handlers is decided per call: handlers come and go at run time).
+  readonly kys: KyInstance[];
   // Whether a plugin configured ky: only then can a call be retried, or its transport be wrapped
   // by a plugin's ky `init` hook (then afterResponse is dispatched around that wrapper).
   retries: boolean;
@@ -190,11 +190,8 @@ export function buildClient<E extends object>(
     teardowns,
     fetch: options.fetch, // undefined: the runtime's fetch (see withToken)
     pluginNames: (options.plugins ?? []).map((plugin) => plugin.name),
-    kyHooks: [],
+    kys: [],
     retries: false,
-    get ky(): KyInstance {
-      throw new Error("The client is not ready until every plugin's setup has returned");
-    },
   };
   const client = makeClient(core, credentials as AccountCredentials, extras);
   const host: PluginHost = { hooks, clock, client, configureKy: (extra) => kyOptions.push(extra) };
@@ -203,13 +200,15 @@ export function buildClient<E extends object>(
     if (typeof teardown === "function") teardowns.push(teardown);
   }
   core.retries = kyOptions.length > 0;
-  let instance = createKy(core, options);
+  const { beforeRequest, beforeRetry } = kyHooks(core);
+  let instance = createKy(options);
   for (const extra of kyOptions) instance = instance.extend(extra);
   if (core.retries) {
-    // Last init hook: wraps the transport as the plugins left it (a paid write's state check, a
-    // token refresh), so afterResponse sees each attempt's final answer, as it would from ky.
     instance = instance.extend({
       hooks: {
+        beforeRetry,
+        // Last init hook: wraps the transport as the plugins left it (a paid write's state check,
+        // a token refresh), so afterResponse sees each attempt's final answer.
         init: [(kyOptions) => {
           const context = (kyOptions.context as { vobiz: CallContext }).vobiz;
           kyOptions.fetch = afterEachAttempt(
@@ -221,19 +220,20 @@ export function buildClient<E extends object>(
       },
     });
   }
-  Object.defineProperty(core, "ky", { value: instance });
+  core.kys.push(instance, instance.extend({ hooks: { beforeRequest } }));
   return client;
 }
 
-function createKy(core: Core, options: ClientOptions): KyInstance {
+// ky hooks that dispatch to the bus. Ky instances are made with them (see buildClient), not given
+// per call: ky merges per-call hooks on every call. beforeRequest is used only while the bus has
+// handlers for it; beforeRetry, which also keeps `context.attempt` current, whenever a plugin
+// configured ky (only then can a call be retried). afterResponse is not a ky hook: ky clones every
+// response for its afterResponse hooks (a tee per call); the core dispatches it from the transport
+// instead (afterEachAttempt).
+function kyHooks(core: Core): Required<Pick<KyHooks, "beforeRequest" | "beforeRetry">> {
   const { hooks } = core;
   const contextOf = (kyOptions: { context: Record<string, unknown> }) =>
     kyOptions.context["vobiz"] as CallContext;
-  // One ky hook per hook point, dispatching to the bus, given per call and only where the bus has
-  // handlers (see request): with none, ky skips its hook merging and dispatch. beforeRetry keeps
-  // `context.attempt` current, so it is given whenever a plugin configured ky (only then can a call
-  // be retried). afterResponse is not a ky hook: ky clones every response for its afterResponse
-  // hooks (a tee per call); the core dispatches it from the transport instead (afterEachAttempt).
   const beforeRequest: KyHooks["beforeRequest"] = [
     async ({ request, options }) => {
       const context = contextOf(options);
@@ -262,12 +262,10 @@ function createKy(core: Core, options: ClientOptions): KyInstance {
       });
     },
   ];
-  for (let mask = 0; mask < 4; mask++) {
-    const set: KyHooks = {};
-    if (mask & 1) set.beforeRequest = beforeRequest;
-    if (mask & 2) set.beforeRetry = beforeRetry;
-    core.kyHooks.push(mask === 0 ? undefined : set);
-  }
+  return { beforeRequest, beforeRetry };
+}
+
+function createKy(options: ClientOptions): KyInstance {
   return ky.create({
     retry: 0, // retrying is the retry plugin's job, through ky's own engine
     timeout: options.timeout ?? 30_000,
@@ -326,11 +324,11 @@ function makeClient<E extends object>(
           KyOptions["fetch"]
         >,
       });
-      const kyHooks = core.kyHooks[
-        (listening(hooks, "beforeRequest") ? 1 : 0) | (core.retries ? 2 : 0)
-      ];
-      if (kyHooks !== undefined) kyOptions.hooks = kyHooks;
-      const pending = core.ky(url, kyOptions);
+      const instance = core.kys[listening(hooks, "beforeRequest") ? 1 : 0];
+      if (instance === undefined) {
+        throw new Error("The client is not ready until every plugin's setup has returned");
+      }
+      const pending = instance(url, kyOptions);
       const type = options.responseType ?? "json";
       const data = type === "json"
         ? await (options.schema ? pending.json(options.schema) : pending.json())
