@@ -70,7 +70,7 @@ import type { RequestOptions } from "../src/options.ts";
 import type { PluginHost, VobizPlugin } from "../src/plugin.ts";
 import * as v from "valibot";
 import { isVobizError, VobizValidationError } from "../src/errors.ts";
-import { type KeyValueStore, memoryStore } from "../src/store.ts";
+import type { KeyValueStore } from "../src/store.ts";
 import { toValidationIssues } from "../src/validation.ts";
 import { check, hasMethods, isFunction, isRecord } from "../src/_internal/option_checks.ts";
 import {
@@ -82,6 +82,7 @@ import {
 } from "./_internal/cache_entry.ts";
 import { entryKey, resourceUrls, subtreeBase } from "./_internal/cache_key.ts";
 import { ttlLookup } from "./_internal/cache_ttl.ts";
+import { entryStore } from "./_internal/cache_store.ts";
 
 /**
  * The default time to live (ms) per route pattern: the Vobiz guidance.
@@ -196,7 +197,7 @@ interface Flight {
 interface CallState {
   readonly key: string;
   readonly ttl: number;
-  /** Place in the order of lookups and evictions (see `evictedSince`). */
+  /** Place in the order of lookups and evictions (a GET older than an eviction stores nothing). */
   readonly order: number;
   /** The cache answered this call itself (its response passes afterResponse: do not store it). */
   answered?: boolean;
@@ -220,16 +221,19 @@ const recentEvictions = 100;
 const knownUrls = 500;
 
 // The core's option checks (valibot `custom` predicates): a fraction of the bytes of pipes/unions.
-const isMs = (value: unknown) => typeof value === "number" && value >= 0;
-const ms = check(isMs, "a number ≥ 0");
+// Durations keep valibot's `minValue` wording; a TTL is checked under its pattern (`ttl.<pattern>`).
+const ms = v.custom(
+  (value) => typeof value === "number" && value >= 0,
+  (issue) => `Invalid value: Expected >=0 but received ${issue.received}`,
+);
 const optionsSchema = {
   store: check(
     (value) => hasMethods(value, "getItem", "setItem", "removeItem", "getKeys"),
     "a KeyValueStore",
   ),
-  defaultTtl: ms,
-  staleWhileRevalidate: ms,
-  staleIfError: ms,
+  defaultTtl: v.optional(ms),
+  staleWhileRevalidate: v.optional(ms),
+  staleIfError: v.optional(ms),
   coalesce: check(
     (value) => typeof value === "boolean" || value === "scoped",
     'a boolean or "scoped"',
@@ -237,24 +241,12 @@ const optionsSchema = {
   waitUntil: check(isFunction, "a function"),
   prefix: check((value) => typeof value === "string" && value !== "", "a non-empty string"),
 };
-// Each TTL is checked under its own pattern (issue path `ttl.<pattern>`), worded as before.
-const ttlMs = v.custom(
-  isMs,
-  (issue) => `Invalid value: Expected >=0 but received ${issue.received}`,
-);
-
-function newFlight(): Flight {
-  let resolve!: (entry: CacheEntry | undefined) => void;
-  const promise = new Promise<CacheEntry | undefined>((r) => (resolve = r));
-  return { promise, resolve };
-}
 
 // Waits for another call's answer, unless this call is aborted first.
 function waitFor<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (signal === undefined) return promise;
-  return new Promise<T>((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
+  return signal === undefined ? promise : new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(signal.reason);
+    if (signal.aborted) onAbort();
     signal.addEventListener("abort", onAbort, { once: true });
     void promise.then((value) => {
       signal.removeEventListener("abort", onAbort);
@@ -293,18 +285,20 @@ export function cache(options: CacheOptions = {}): CachePlugin {
     v.strictObject({
       ...optionsSchema,
       ttl: isRecord(ttl)
-        ? v.strictObject(Object.fromEntries(Object.keys(ttl).map((pattern) => [pattern, ttlMs])))
+        ? v.strictObject(Object.fromEntries(Object.keys(ttl).map((pattern) => [pattern, ms])))
         : check(isRecord, "a record of numbers ≥ 0"),
     }),
     options,
   );
   if (!checked.success) throw new VobizValidationError(toValidationIssues(checked.issues));
-  const prefix = options.prefix ?? "vobiz:cache";
-  const ttls = ttlLookup(options.ttl ?? {}, DEFAULT_CACHE_TTLS);
-  const defaultTtl = options.defaultTtl ?? 0;
-  const swr = options.staleWhileRevalidate ?? 0;
-  const sie = options.staleIfError ?? 0;
-  const coalesce = options.coalesce ?? true;
+  const {
+    prefix = "vobiz:cache",
+    defaultTtl = 0,
+    staleWhileRevalidate: swr = 0,
+    staleIfError: sie = 0,
+    coalesce = true,
+  } = options;
+  const ttls = ttlLookup(ttl ?? {}, DEFAULT_CACHE_TTLS);
   const stats: CacheStats = {
     hits: 0,
     misses: 0,
@@ -319,19 +313,19 @@ export function cache(options: CacheOptions = {}): CachePlugin {
   const clientScope = {};
   const flightsByScope = new WeakMap<object, Map<string, Flight>>();
   const refreshing = new Map<string, number>();
-  const evictions: { base: string; order: number }[] = [];
+  // [key base, order] of recent evictions
+  const evictions: [string, number][] = [];
   let order = 0; // counts lookups and evictions, so that "before" does not depend on the clock
   let host: PluginHost | undefined;
-  let store: KeyValueStore | undefined = options.store;
 
   const now = () => host?.clock.now() ?? Date.now();
-  const theStore = () => (store ??= memoryStore());
+  const store = options.store ?? entryStore(now);
   const baseUrl = () => {
     if (host === undefined) throw new Error("cache(): add the plugin to a client first");
     return host.client.baseUrl;
   };
-  const pathOf = (url: string) =>
-    new URL(url).pathname.slice(new URL(baseUrl()).pathname.replace(/\/$/, "").length);
+  // A call's URL is the client's base URL, the path, then the query.
+  const pathOf = (url: string) => url.slice(baseUrl().length).split("?")[0]!;
 
   // Not async, and no await when no one listens (hookable answers undefined then).
   function emit(name: string, key: string, context?: CallContext): Promise<void> | undefined {
@@ -345,28 +339,16 @@ export function cache(options: CacheOptions = {}): CachePlugin {
     }
   }
 
-  // The key and TTL of a GET: the same URL is asked for again and again (that is why it is cached).
-  function lookup({ url, authId, route }: CallContext): Known {
-    let found = known.get(url);
-    if (found === undefined || found.authId !== authId || found.route !== route) {
-      if (known.size >= knownUrls) known.clear();
-      const ttl = ttls(route, pathOf(url)) ?? defaultTtl;
-      known.set(url, found = { authId, route, key: entryKey(prefix, url, authId), ttl });
-    }
-    return found;
-  }
-
   // Removes every key under the bases (plus exact keys, for stores that cannot list).
   async function evict(bases: string[], exact: string[], context?: CallContext): Promise<number> {
     const at = ++order;
-    for (const base of bases) evictions.push({ base, order: at });
+    for (const base of bases) evictions.push([base, at]);
     evictions.splice(0, evictions.length - recentEvictions);
     let removed = 0;
     try {
-      const kv = theStore();
-      const listed = (await Promise.all(bases.map((base) => kv.getKeys(base)))).flat();
-      await Promise.all([...new Set([...listed, ...exact])].map((key) => kv.removeItem(key)));
-      stats.evicted += removed = new Set(listed).size;
+      const listed = new Set((await Promise.all(bases.map((base) => store.getKeys(base)))).flat());
+      await Promise.all([...listed, ...exact].map((key) => store.removeItem(key)));
+      stats.evicted += removed = listed.size;
     } catch {
       stats.errors++;
     }
@@ -374,69 +356,23 @@ export function cache(options: CacheOptions = {}): CachePlugin {
     return removed;
   }
 
-  // A GET that started before an eviction of its key must not store its (older) answer.
-  const evictedSince = (key: string, since: number) =>
-    evictions.some((eviction) => eviction.order > since && key.startsWith(eviction.base));
-
-  async function sameAccount(context: CallContext): Promise<boolean> {
-    try {
-      return context.authId === await host!.client.resolveAuthId();
-    } catch {
-      return false;
-    }
-  }
+  const sameAccount = (context: CallContext) =>
+    host!.client.resolveAuthId().then((id) => id === context.authId, () => false);
 
   // Makes the call again through the client (retries, circuit breaker, …), skipping the lookup.
   async function refetch(
     context: CallContext,
     settings: CacheCallSettings,
-    signal: AbortSignal | undefined,
+    signal?: AbortSignal,
   ): Promise<CacheEntry> {
-    const given = context.options;
-    const inner: Record<string, unknown> = {
+    const response = await host!.client.request<Response>("GET", pathOf(context.url), {
+      ...context.options,
       route: context.route,
       responseType: "response",
-      plugins: {
-        ...given.plugins,
-        cache: settings.ttl === undefined
-          ? { refresh: true }
-          : { refresh: true, ttl: settings.ttl },
-      },
-    };
-    for (const name of ["searchParams", "headers", "timeout", "totalTimeout"] as const) {
-      if (given[name] !== undefined) inner[name] = given[name];
-    }
-    if (signal !== undefined) inner["signal"] = signal;
-    const response = await host!.client.request<Response>(
-      "GET",
-      pathOf(context.url),
-      inner as RequestOptions,
-    );
+      plugins: { ...context.options.plugins, cache: { ...settings, refresh: true } },
+      signal,
+    } as RequestOptions);
     return toEntry(response, await response.text(), now());
-  }
-
-  function refreshInBackground(context: CallContext, key: string, settings: CacheCallSettings) {
-    const startedAt = now();
-    const running = refreshing.get(key);
-    if (running !== undefined && startedAt - running < refreshLockMs) return;
-    refreshing.set(key, startedAt);
-    const work = refetch(context, settings, undefined).then(
-      () => undefined,
-      () => undefined, // the stale entry stays; the next expired lookup tries again
-    ).finally(() => {
-      if (refreshing.get(key) === startedAt) refreshing.delete(key);
-    });
-    (settings.waitUntil ?? options.waitUntil)?.(work);
-  }
-
-  function flightsFor(settings: CacheCallSettings): Map<string, Flight> | undefined {
-    const owner = coalesce === false
-      ? undefined
-      : settings.scope ?? (coalesce === true ? clientScope : undefined);
-    if (owner === undefined) return undefined;
-    let flights = flightsByScope.get(owner);
-    if (flights === undefined) flightsByScope.set(owner, flights = new Map());
-    return flights;
   }
 
   // The cache answers the call itself (`how` goes in `x-vobiz-cache`).
@@ -453,12 +389,19 @@ export function cache(options: CacheOptions = {}): CachePlugin {
 
   async function beforeRequest(event: BeforeRequestEvent): Promise<void> {
     const { context } = event;
-    if (context.method !== "GET") return;
-    const raw = context.options.plugins?.["cache"];
-    if (raw === false) return;
+    const { url, authId, route, options: given } = context;
+    const raw = given.plugins?.["cache"];
+    if (context.method !== "GET" || raw === false) return;
     const settings = (typeof raw === "object" && raw !== null ? raw : {}) as CacheCallSettings;
-    const { key, ttl: routeTtl } = lookup(context);
-    const ttl = settings.ttl ?? routeTtl;
+    // The key and TTL of a GET: the same URL is asked for again and again.
+    let found = known.get(url);
+    if (found?.authId !== authId || found.route !== route) {
+      if (known.size >= knownUrls) known.clear();
+      const key = entryKey(prefix, url, authId);
+      known.set(url, found = { authId, route, key, ttl: ttls(route, pathOf(url)) ?? defaultTtl });
+    }
+    const { key } = found;
+    const ttl = settings.ttl ?? found.ttl;
     const state: CallState = { key, ttl, order: ++order };
     calls.set(context, state);
     if (settings.refresh === true) {
@@ -469,29 +412,41 @@ export function cache(options: CacheOptions = {}): CachePlugin {
     let entry: CacheEntry | undefined;
     if (ttl > 0) {
       try {
-        entry = asEntry(await theStore().getItem(key));
+        entry = asEntry(await store.getItem(key));
       } catch {
         stats.errors++;
       }
     }
-    const age = entry === undefined ? Infinity : now() - entry.storedAt;
-    if (entry !== undefined && age < ttl) {
+    const age = entry ? now() - entry.storedAt : Infinity;
+    if (age < ttl) {
       stats.hits++;
-      serve(event, state, entry, "hit");
+      serve(event, state, entry!, "hit");
       return emit("cache:hit", key, context);
     }
-    if (entry !== undefined && age < ttl + swr && await sameAccount(context)) {
+    if (age < ttl + swr && await sameAccount(context)) {
       stats.stale++;
-      serve(event, state, entry, "stale");
-      refreshInBackground(context, key, settings);
+      serve(event, state, entry!, "stale");
+      const startedAt = now();
+      if (!(startedAt - (refreshing.get(key) ?? -Infinity) < refreshLockMs)) {
+        refreshing.set(key, startedAt);
+        const work = refetch(context, settings).catch(() => {}).then(() => {
+          // the stale entry stays on failure; the next expired lookup tries again
+          if (refreshing.get(key) === startedAt) refreshing.delete(key);
+        });
+        (settings.waitUntil ?? options.waitUntil)?.(work);
+      }
       return emit("cache:stale", key, context);
     }
 
-    const flights = flightsFor(settings);
-    const pending = flights?.get(key);
-    if (pending !== undefined) {
-      const shared = await waitFor(pending.promise, context.options.signal);
-      if (shared !== undefined) {
+    const owner = coalesce && (settings.scope ?? (coalesce === true ? clientScope : undefined));
+    let flights: Map<string, Flight> | undefined;
+    if (owner) {
+      flights = flightsByScope.get(owner);
+      if (!flights) flightsByScope.set(owner, flights = new Map());
+      const shared = flights.has(key)
+        ? await waitFor(flights.get(key)!.promise, given.signal)
+        : undefined;
+      if (shared) {
         stats.coalesced++;
         serve(event, state, shared, "hit");
         return emit("cache:hit", key, context);
@@ -499,20 +454,22 @@ export function cache(options: CacheOptions = {}): CachePlugin {
     }
     stats.misses++;
     context.meta["cache"] = "miss";
-    if (flights !== undefined && !flights.has(key)) {
+    if (flights && !flights.has(key)) {
+      let resolve!: Flight["resolve"];
+      const promise = new Promise<CacheEntry | undefined>((r) => (resolve = r));
+      flights.set(key, state.flight = { promise, resolve });
       state.flights = flights;
-      flights.set(key, state.flight = newFlight());
     }
     await emit("cache:miss", key, context);
 
-    if (entry !== undefined && age < ttl + sie && await sameAccount(context)) {
+    if (age < ttl + sie && await sameAccount(context)) {
       let fresh: CacheEntry;
       try {
-        fresh = await refetch(context, settings, context.options.signal);
+        fresh = await refetch(context, settings, given.signal);
       } catch (error) {
         if (!servesStale(error)) throw error;
         stats.stale++;
-        serve(event, state, entry, "stale");
+        serve(event, state, entry!, "stale");
         return emit("cache:stale", key, context);
       }
       state.flight?.resolve(fresh);
@@ -522,19 +479,18 @@ export function cache(options: CacheOptions = {}): CachePlugin {
 
   async function afterResponse({ context, response }: AfterResponseEvent): Promise<void> {
     const state = calls.get(context);
-    if (state === undefined) {
+    if (!state) {
       if (writeMethods.test(context.method) && response.ok) await evictAfterWrite(context);
       return;
     }
-    if (state.answered || !response.ok || (state.ttl <= 0 && state.flight === undefined)) return;
-    if (isNoStore(response)) return;
+    const { key, ttl, order: since, flight } = state;
+    if (state.answered || !response.ok || (ttl <= 0 && !flight) || isNoStore(response)) return;
     const entry = toEntry(response, await response.text(), now());
-    state.flight?.resolve(entry);
-    if (state.ttl > 0 && !evictedSince(state.key, state.order)) {
+    flight?.resolve(entry);
+    if (ttl > 0 && !evictions.some(([base, at]) => at > since && key.startsWith(base))) {
       try {
         // kept past expiry for the stale windows; freshness is judged by entry.storedAt
-        const seconds = Math.ceil((state.ttl + Math.max(swr, sie)) / 1000);
-        await theStore().setItem(state.key, entry, { ttl: seconds });
+        await store.setItem(key, entry, { ttl: Math.ceil((ttl + Math.max(swr, sie)) / 1000) });
         stats.stored++;
       } catch {
         stats.errors++;
@@ -543,33 +499,33 @@ export function cache(options: CacheOptions = {}): CachePlugin {
   }
 
   function evictAfterWrite(context: CallContext): Promise<number> {
+    const { url, authId, options: given } = context;
     const base = baseUrl();
-    const resources = resourceUrls(base, context.url);
-    if (context.options.paid === true || context.options.idempotencyKey !== undefined) {
-      resources.push(`${base}/Account/${encodeURIComponent(context.authId)}/balance`);
+    const resources = resourceUrls(base, url);
+    if (given.paid === true || given.idempotencyKey !== undefined) {
+      resources.push(`${base}/Account/${encodeURIComponent(authId)}/balance`);
     }
     // Stores that cannot list keys (the Cache API) still lose the plain list and the item.
-    const item = context.url.split("?")[0]!;
-    const exact = [resources[0]!, `${resources[0]}/`, item].map((url) =>
-      entryKey(prefix, url, context.authId)
+    const exact = [resources[0]!, `${resources[0]}/`, url.split("?")[0]!].map((item) =>
+      entryKey(prefix, item, authId)
     );
-    return evict(resources.map((url) => subtreeBase(prefix, url)), exact, context);
+    return evict(resources.map((item) => subtreeBase(prefix, item)), exact, context);
   }
 
   // Only a call that leads identical GETs has something to do when it ends.
   function done({ context }: DoneEvent): void {
     const state = calls.get(context);
     const flight = state?.flight;
-    if (flight === undefined) return;
-    flight.resolve(undefined); // no-op when it already had an answer
-    if (state!.flights!.get(state!.key) === flight) state!.flights!.delete(state!.key);
+    if (flight) {
+      flight.resolve(undefined); // no-op when it already had an answer
+      if (state.flights!.get(state.key) === flight) state.flights!.delete(state.key);
+    }
   }
 
   return {
     name: "cache",
     setup(pluginHost) {
       host = pluginHost;
-      store ??= memoryStore({ clock: pluginHost.clock });
       const { hooks } = pluginHost;
       const offs = [
         hooks.hook("beforeRequest", beforeRequest),
@@ -584,8 +540,7 @@ export function cache(options: CacheOptions = {}): CachePlugin {
       const path = pathPrefix.includes("{auth_id}")
         ? pathPrefix.replaceAll("{auth_id}", encodeURIComponent(await host!.client.resolveAuthId()))
         : pathPrefix;
-      const url = `${base}${path.startsWith("/") ? "" : "/"}${path}`;
-      return evict([subtreeBase(prefix, url)], []);
+      return evict([subtreeBase(prefix, `${base}/${path.replace(/^\//, "")}`)], []);
     },
     clear: () => evict([`${prefix}:`], []),
     stats: () => ({ ...stats }),

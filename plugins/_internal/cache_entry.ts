@@ -1,5 +1,6 @@
 // What the cache stores: plain JSON data (never a Response or a stream), so that any KeyValueStore
 // can hold it and a Workers isolate never shares an I/O object between two incoming requests.
+import { isRecord } from "../../src/_internal/option_checks.ts";
 
 /** One cached answer. */
 export interface CacheEntry {
@@ -15,10 +16,6 @@ export interface CacheEntry {
 
 const keptHeaders = ["content-type", "etag", "last-modified"];
 
-// Fields of a JSON object body that hold credentials (`GET /auth/me` returns the account's
-// `auth_secret`): they are never written to a store, which may be shared (Redis, KV).
-const secretFields = ["auth_secret", "auth_token"];
-
 /** An entry for an answer whose body was read as `body`. */
 export function toEntry(response: Response, body: string, storedAt: number): CacheEntry {
   const headers: Record<string, string> = {};
@@ -29,14 +26,15 @@ export function toEntry(response: Response, body: string, storedAt: number): Cac
   return { v: 1, status: response.status, headers, body: withoutSecrets(body), storedAt };
 }
 
+// Fields of a JSON object body that hold credentials (`GET /auth/me` returns the account's
+// `auth_secret`): they are never written to a store, which may be shared (Redis, KV).
 function withoutSecrets(body: string): string {
-  if (!secretFields.some((field) => body.includes(`"${field}"`))) return body;
+  if (!/"auth_(secret|token)"/.test(body)) return body;
   try {
     const parsed: unknown = JSON.parse(body);
-    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return body;
-    const copy = { ...parsed } as Record<string, unknown>;
-    for (const field of secretFields) delete copy[field];
-    return JSON.stringify(copy);
+    if (!isRecord(parsed)) return body;
+    const { auth_secret: _secret, auth_token: _token, ...rest } = parsed;
+    return JSON.stringify(rest);
   } catch {
     return body;
   }
@@ -44,7 +42,8 @@ function withoutSecrets(body: string): string {
 
 /** A new Response for an entry (a new one per caller: a body can be read once). */
 export function toResponse(entry: CacheEntry, now: number, state: "hit" | "stale"): Response {
-  return new Response([204, 205, 304].includes(entry.status) ? null : entry.body, {
+  // 204 and 205 have an empty body, which a Response of theirs must not be given
+  return new Response(entry.body || null, {
     status: entry.status,
     // a record, not a Headers to fill: the Response makes its own headers from it once
     headers: {
@@ -58,14 +57,13 @@ export function toResponse(entry: CacheEntry, now: number, state: "hit" | "stale
 /** The value read from a store, if it is an entry of this version. */
 export function asEntry(value: unknown): CacheEntry | undefined {
   const entry = value as Partial<CacheEntry> | null | undefined;
-  return entry?.v === 1 && typeof entry.status === "number" && typeof entry.body === "string" &&
-      typeof entry.storedAt === "number" && typeof entry.headers === "object" && !!entry.headers
+  return entry?.v === 1 && typeof entry.body === "string" && typeof entry.status === "number" &&
+      typeof entry.storedAt === "number"
     ? entry as CacheEntry
     : undefined;
 }
 
 /** True when `Cache-Control` forbids storing the answer. */
 export function isNoStore(response: Response): boolean {
-  const header = response.headers.get("cache-control");
-  return header !== null && /(^|[\s,])no-store($|[\s,;])/i.test(header);
+  return /(^|[\s,])no-store($|[\s,;])/i.test(response.headers.get("cache-control") ?? "");
 }

@@ -15,49 +15,48 @@ function segment(text: string): string {
   );
 }
 
-// The key's segments up to the path: prefix, host, path segments. The API spells the account
-// segment both ways (`/Account/…`, `/account/…/cancel-release`) for the same data: one spelling in
-// keys, so that a write under either evicts entries under both.
-function pathKey(prefix: string, url: URL): string {
-  let key = `${prefix}:${segment(url.host)}`;
-  for (const part of url.pathname.split("/")) {
-    if (part !== "") key += `:${part.toLowerCase() === "account" ? "account" : segment(part)}`;
+/**
+ * The base (ending in ":") of every entry at or under the path of `url`, for any account: prefix,
+ * host, path segments. The API spells the account segment both ways (`/Account/…`,
+ * `/account/…/cancel-release`) for the same data: one spelling in keys, so that a write under either
+ * evicts entries under both.
+ */
+export function subtreeBase(prefix: string, url: string): string {
+  const { host, pathname } = new URL(url);
+  let key = `${prefix}:${segment(host)}:`;
+  for (const part of pathname.split("/")) {
+    if (part !== "") key += `${/^account$/i.test(part) ? "account" : segment(part)}:`;
   }
   return key;
 }
 
 /** The key of a GET of `url` made for `authId`. */
 export function entryKey(prefix: string, url: string, authId: string): string {
-  const parsed = new URL(url);
+  const { pathname, search } = new URL(url);
   // "/Call" and "/Call/" are different Vobiz endpoints: the trailing slash is part of the key.
-  const tail = (parsed.pathname.endsWith("/") && parsed.pathname !== "/" ? "/" : "") +
-    parsed.search;
-  return `${pathKey(prefix, parsed)}:@:${segment(authId)}${tail === "" ? "" : `:${segment(tail)}`}`;
-}
-
-/** The base (ending in ":") of every entry at or under the path of `url`, for any account. */
-export function subtreeBase(prefix: string, url: string): string {
-  return `${pathKey(prefix, new URL(url))}:`;
+  const tail = (pathname.length > 1 && pathname.endsWith("/") ? "/" : "") + search;
+  return `${subtreeBase(prefix, url)}@:${segment(authId)}${tail && `:${segment(tail)}`}`;
 }
 
 // Vobiz lists the trunk family under `/trunks/` but writes it at the account level, and deleting
 // a trunk deletes its credentials, IP ACLs and URIs (vobiz-api.md §3.4–3.7).
 const family = ["credentials", "ip-acl", "origination-uris"];
-const related = (name: string) =>
-  name === "trunks" ? family : family.includes(name) ? [`trunks/${name}`] : [];
 
 /**
- * The URLs of the resources a write to `url` changes, below the REST base `baseUrl`: its resource
- * — the first segment (`/auth`, `/sub-accounts`), or the first three under `/Account/{auth_id}/`
- * (`/Account/MA_X/trunks`) — and the related lists of the trunk family. A write evicts each whole
- * subtree: the list, every item and every sub-resource.
+ * The URLs of the resources a write to `url` changes, below the REST base `baseUrl` (which `url`
+ * starts with): its resource — the first segment (`/auth`, `/sub-accounts`), or the first three
+ * under `/Account/{auth_id}/` (`/Account/MA_X/trunks`) — and the related lists of the trunk
+ * family. A write evicts each whole subtree: the list, every item and every sub-resource.
  */
 export function resourceUrls(baseUrl: string, url: string): string[] {
-  const base = new URL(baseUrl);
-  const basePath = base.pathname.replace(/\/$/, "");
-  const rest = new URL(url).pathname.slice(basePath.length).split("/").filter((part) => part);
-  const root = base.origin + basePath;
-  if (rest[0]?.toLowerCase() !== "account" || rest.length < 3) return [`${root}/${rest[0] ?? ""}`];
-  const name = rest[2]!;
-  return [name, ...related(name)].map((part) => `${root}/${rest[0]}/${rest[1]}/${part}`);
+  const [first = "", account, name = ""] = url.split("?")[0]!.slice(baseUrl.length).split("/")
+    .filter((part) => part);
+  if (!/^account$/i.test(first) || !name) return [`${baseUrl}/${first}`];
+  const root = `${baseUrl}/${first}/${account}/`;
+  return [
+    root + name,
+    ...(name === "trunks" ? family : family.includes(name) ? [`trunks/${name}`] : []).map((part) =>
+      root + part
+    ),
+  ];
 }
