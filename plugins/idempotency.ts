@@ -270,6 +270,7 @@ export function idempotency(options: IdempotencyOptions = {}): IdempotencyPlugin
   const ttl = Math.max(1, Math.ceil((options.retentionMs ?? 86_400_000) / 1000));
   const inFlight = new Map<string, Flight>();
   const flights = new WeakMap<CallContext, Flight>();
+  const paidCalls = new WeakMap<CallContext, IdempotencyMeta>(); // filled by init, paid writes only
   let store: Records | undefined = options.store;
 
   const storeKey = (authId: string, key: string) => `vobiz-kit:idempotency:${authId}:${key}`;
@@ -369,6 +370,7 @@ export function idempotency(options: IdempotencyOptions = {}): IdempotencyPlugin
         allowRetry: () => meta.safeToRetry,
       };
       context.meta[NAME] = meta;
+      paidCalls.set(context, meta);
       const timeout = kyOptions.timeout ?? false;
       kyOptions.timeout = false; // the attempt timeout now lives in the transport below
       kyOptions.fetch = paidTransport(
@@ -461,7 +463,8 @@ export function idempotency(options: IdempotencyOptions = {}): IdempotencyPlugin
     // Synchronous for calls that are not paid writes: nothing to wait for.
     const offs = [
       host.hooks.hook("beforeRequest", ({ context, request, respondWith }) => {
-        const meta = context.meta[NAME] as IdempotencyMeta | undefined;
+        // The meta lookup first: a property read, where the map is consulted for paid writes only.
+        const meta = context.meta[NAME] === undefined ? undefined : paidCalls.get(context);
         if (meta !== undefined) return begin(context, meta, request, respondWith);
       }),
       host.hooks.hook("done", ({ context, error }) => {
