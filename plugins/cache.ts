@@ -189,11 +189,6 @@ export interface CachePlugin extends VobizPlugin {
   stats(): CacheStats;
 }
 
-interface Flight {
-  readonly promise: Promise<CacheEntry | undefined>;
-  resolve(entry: CacheEntry | undefined): void;
-}
-
 interface CallState {
   readonly key: string;
   readonly ttl: number;
@@ -201,17 +196,10 @@ interface CallState {
   readonly order: number;
   /** The cache answered this call itself (its response passes afterResponse: do not store it). */
   answered?: boolean;
-  /** This call leads identical GETs: they wait for its answer (`flight`, kept in `flights`). */
-  flight?: Flight;
-  flights?: Map<string, Flight>;
-}
-
-/** What a URL's GETs get: its key (for one account) and TTL (for one route), worked out once. */
-interface Known {
-  readonly authId: string;
-  readonly route: string;
-  readonly key: string;
-  readonly ttl: number;
+  /** This call leads identical GETs (kept in `flights`): they wait for its `answer`. */
+  flights?: Map<string, CallState>;
+  answer?: Promise<CacheEntry | undefined>;
+  resolve?: (entry?: CacheEntry) => void;
 }
 
 const writeMethods = /^(POST|PUT|PATCH|DELETE)$/;
@@ -229,7 +217,7 @@ const ms = v.custom(
 const optionsSchema = {
   store: check(
     (value) => hasMethods(value, "getItem", "setItem", "removeItem", "getKeys"),
-    "a KeyValueStore",
+    "a store",
   ),
   defaultTtl: v.optional(ms),
   staleWhileRevalidate: v.optional(ms),
@@ -286,7 +274,7 @@ export function cache(options: CacheOptions = {}): CachePlugin {
       ...optionsSchema,
       ttl: isRecord(ttl)
         ? v.strictObject(Object.fromEntries(Object.keys(ttl).map((pattern) => [pattern, ms])))
-        : check(isRecord, "a record of numbers ≥ 0"),
+        : check(isRecord, "an object"),
     }),
     options,
   );
@@ -309,9 +297,10 @@ export function cache(options: CacheOptions = {}): CachePlugin {
     errors: 0,
   };
   const calls = new WeakMap<CallContext, CallState>();
-  const known = new Map<string, Known>();
+  // account, route and URL -> [key, TTL]: the same URL is asked for again and again
+  const known = new Map<string, [string, number]>();
   const clientScope = {};
-  const flightsByScope = new WeakMap<object, Map<string, Flight>>();
+  const flightsByScope = new WeakMap<object, Map<string, CallState>>();
   const refreshing = new Map<string, number>();
   // [key base, order] of recent evictions
   const evictions: [string, number][] = [];
@@ -375,16 +364,21 @@ export function cache(options: CacheOptions = {}): CachePlugin {
     return toEntry(response, await response.text(), now());
   }
 
-  // The cache answers the call itself (`how` goes in `x-vobiz-cache`).
+  // The cache answers the call itself; an answer counted under `stat` is also an event.
   function serve(
     { context, respondWith }: BeforeRequestEvent,
     state: CallState,
     entry: CacheEntry,
     how: "hit" | "stale",
-  ): void {
+    stat?: "hits" | "stale" | "coalesced",
+  ): Promise<void> | undefined {
     state.answered = true;
     context.meta["cache"] = "hit";
     respondWith(toResponse(entry, now(), how));
+    if (stat) {
+      stats[stat]++;
+      return emit(`cache:${how}`, state.key, context);
+    }
   }
 
   async function beforeRequest(event: BeforeRequestEvent): Promise<void> {
@@ -393,15 +387,17 @@ export function cache(options: CacheOptions = {}): CachePlugin {
     const raw = given.plugins?.["cache"];
     if (context.method !== "GET" || raw === false) return;
     const settings = (typeof raw === "object" && raw !== null ? raw : {}) as CacheCallSettings;
-    // The key and TTL of a GET: the same URL is asked for again and again.
-    let found = known.get(url);
-    if (found?.authId !== authId || found.route !== route) {
+    const id = `${authId}\n${route}\n${url}`; // no account id or route holds a line break
+    let found = known.get(id);
+    if (!found) {
       if (known.size >= knownUrls) known.clear();
-      const key = entryKey(prefix, url, authId);
-      known.set(url, found = { authId, route, key, ttl: ttls(route, pathOf(url)) ?? defaultTtl });
+      known.set(
+        id,
+        found = [entryKey(prefix, url, authId), ttls(route, pathOf(url)) ?? defaultTtl],
+      );
     }
-    const { key } = found;
-    const ttl = settings.ttl ?? found.ttl;
+    const [key] = found;
+    const ttl = settings.ttl ?? found[1];
     const state: CallState = { key, ttl, order: ++order };
     calls.set(context, state);
     if (settings.refresh === true) {
@@ -418,14 +414,9 @@ export function cache(options: CacheOptions = {}): CachePlugin {
       }
     }
     const age = entry ? now() - entry.storedAt : Infinity;
-    if (age < ttl) {
-      stats.hits++;
-      serve(event, state, entry!, "hit");
-      return emit("cache:hit", key, context);
-    }
+    if (age < ttl) return serve(event, state, entry!, "hit", "hits");
     if (age < ttl + swr && await sameAccount(context)) {
-      stats.stale++;
-      serve(event, state, entry!, "stale");
+      const emitted = serve(event, state, entry!, "stale", "stale");
       const startedAt = now();
       if (!(startedAt - (refreshing.get(key) ?? -Infinity) < refreshLockMs)) {
         refreshing.set(key, startedAt);
@@ -435,29 +426,24 @@ export function cache(options: CacheOptions = {}): CachePlugin {
         });
         (settings.waitUntil ?? options.waitUntil)?.(work);
       }
-      return emit("cache:stale", key, context);
+      return emitted;
     }
 
     const owner = coalesce && (settings.scope ?? (coalesce === true ? clientScope : undefined));
-    let flights: Map<string, Flight> | undefined;
+    let flights: Map<string, CallState> | undefined;
     if (owner) {
       flights = flightsByScope.get(owner);
       if (!flights) flightsByScope.set(owner, flights = new Map());
       const shared = flights.has(key)
-        ? await waitFor(flights.get(key)!.promise, given.signal)
+        ? await waitFor(flights.get(key)!.answer!, given.signal)
         : undefined;
-      if (shared) {
-        stats.coalesced++;
-        serve(event, state, shared, "hit");
-        return emit("cache:hit", key, context);
-      }
+      if (shared) return serve(event, state, shared, "hit", "coalesced");
     }
     stats.misses++;
     context.meta["cache"] = "miss";
     if (flights && !flights.has(key)) {
-      let resolve!: Flight["resolve"];
-      const promise = new Promise<CacheEntry | undefined>((r) => (resolve = r));
-      flights.set(key, state.flight = { promise, resolve });
+      state.answer = new Promise((resolve) => (state.resolve = resolve));
+      flights.set(key, state);
       state.flights = flights;
     }
     await emit("cache:miss", key, context);
@@ -467,12 +453,10 @@ export function cache(options: CacheOptions = {}): CachePlugin {
       try {
         fresh = await refetch(context, settings, given.signal);
       } catch (error) {
-        if (!servesStale(error)) throw error;
-        stats.stale++;
-        serve(event, state, entry!, "stale");
-        return emit("cache:stale", key, context);
+        if (servesStale(error)) return serve(event, state, entry!, "stale", "stale");
+        throw error;
       }
-      state.flight?.resolve(fresh);
+      state.resolve?.(fresh);
       serve(event, state, fresh, "hit");
     }
   }
@@ -483,10 +467,10 @@ export function cache(options: CacheOptions = {}): CachePlugin {
       if (writeMethods.test(context.method) && response.ok) await evictAfterWrite(context);
       return;
     }
-    const { key, ttl, order: since, flight } = state;
-    if (state.answered || !response.ok || (ttl <= 0 && !flight) || isNoStore(response)) return;
+    const { key, ttl, order: since, resolve } = state;
+    if (state.answered || !response.ok || (ttl <= 0 && !resolve) || isNoStore(response)) return;
     const entry = toEntry(response, await response.text(), now());
-    flight?.resolve(entry);
+    resolve?.(entry);
     if (ttl > 0 && !evictions.some(([base, at]) => at > since && key.startsWith(base))) {
       try {
         // kept past expiry for the stale windows; freshness is judged by entry.storedAt
@@ -515,10 +499,9 @@ export function cache(options: CacheOptions = {}): CachePlugin {
   // Only a call that leads identical GETs has something to do when it ends.
   function done({ context }: DoneEvent): void {
     const state = calls.get(context);
-    const flight = state?.flight;
-    if (flight) {
-      flight.resolve(undefined); // no-op when it already had an answer
-      if (state.flights!.get(state.key) === flight) state.flights!.delete(state.key);
+    if (state?.resolve) {
+      state.resolve(); // no-op when it already had an answer
+      if (state.flights!.get(state.key) === state) state.flights!.delete(state.key);
     }
   }
 
