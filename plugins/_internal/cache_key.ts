@@ -25,7 +25,7 @@ export function subtreeBase(prefix: string, url: string): string {
   const { host, pathname } = new URL(url);
   let key = `${prefix}:${segment(host)}:`;
   for (const part of pathname.split("/")) {
-    if (part !== "") key += `${/^account$/i.test(part) ? "account" : segment(part)}:`;
+    if (part) key += `${/^account$/i.test(part) ? "account" : segment(part)}:`;
   }
   return key;
 }

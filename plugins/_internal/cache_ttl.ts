@@ -6,17 +6,13 @@ export type TtlTable = Readonly<Record<string, number>>;
 /** Finds the TTL (ms) of a GET from the first matching pattern of each table, in order. */
 export type TtlLookup = (route: string, path: string) => number | undefined;
 
-// Odd parts of the split are the placeholders: `*`, or `{name}`.
+// Odd parts of the split are the placeholders: `*`, or `{name}`. The trailing slash matters to the
+// API ("/Call" and "/Call/" differ) but not to a TTL table: a pattern matches with or without it.
 function compile(pattern: string): RegExp {
-  const source = trimSlash(pattern).split(/(\{\w+\}|\*)/).map((part, i) =>
+  const source = pattern.replace(/(.)\/$/, "$1").split(/(\{\w+\}|\*)/).map((part, i) =>
     i % 2 ? (part === "*" ? ".*" : "[^/]+") : part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")
   ).join("");
-  return new RegExp(`^${source}$`);
-}
-
-// The trailing slash matters to the API ("/Call" and "/Call/" differ) but not to a TTL table.
-function trimSlash(path: string): string {
-  return path.length > 1 && path.endsWith("/") ? path.slice(0, -1) : path;
+  return new RegExp(`^${source}/?$`);
 }
 
 /** Compiles TTL tables; earlier tables win. Each pattern is tried on the route, then the path. */
@@ -24,8 +20,5 @@ export function ttlLookup(...tables: TtlTable[]): TtlLookup {
   const rules = tables.flatMap((table) => Object.entries(table)).map((
     [pattern, ttl],
   ) => [compile(pattern), ttl] as const);
-  return (route, path) => {
-    const candidates = [trimSlash(route), trimSlash(path)];
-    return rules.find(([pattern]) => candidates.some((c) => pattern.test(c)))?.[1];
-  };
+  return (route, path) => rules.find(([pattern]) => pattern.test(route) || pattern.test(path))?.[1];
 }
