@@ -403,11 +403,15 @@ export function circuitBreaker(options: CircuitBreakerOptions = {}): CircuitBrea
     counted = -1;
     /** The last retry the circuit was asked about. */
     gated = 0;
-    readonly context: CallContext;
     readonly key: string;
+    // Private, so that the meta holds no cycle: a hook may still JSON.stringify its context.
+    readonly #context: CallContext;
     constructor(context: CallContext, key: string) {
-      this.context = context;
+      this.#context = context;
       this.key = key;
+    }
+    get context(): CallContext {
+      return this.#context;
     }
     admitRetry(error: Error, attempt: number): Promise<void> {
       return admitRetry(this, error, attempt);

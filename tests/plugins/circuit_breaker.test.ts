@@ -368,6 +368,14 @@ describe("circuitBreaker: keys", () => {
     assert.equal(server.count, 16);
   });
 
+  test("a call's context stays serialisable (the breaker's meta holds no cycle)", async () => {
+    const { client, call } = setup();
+    const seen: string[] = [];
+    client.hooks.hook("done", ({ context }) => void seen.push(JSON.stringify(context.meta)));
+    await call();
+    assert.deepEqual(Object.keys(JSON.parse(seen[0]!).circuitBreaker), ["counted", "gated", "key"]);
+  });
+
   test("malformed options are rejected with VALIDATION_ERROR", () => {
     assert.throws(() => circuitBreaker({ failureThreshold: 0 }), VobizValidationError);
     assert.throws(
