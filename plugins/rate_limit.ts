@@ -126,7 +126,7 @@ const atLeast = (min: number) => (value: unknown) => typeof value === "number" &
 const count = check((value) => isCount(value, 1, true), "a whole number ≥ 1 or Infinity");
 const ms = check(atLeast(0), "a number ≥ 0");
 const optionsSchema = v.strictObject({
-  requestsPerSecond: check((value) => atLeast(0)(value) && value !== 0, "a number > 0"),
+  requestsPerSecond: check((value) => typeof value === "number" && value > 0, "a number > 0"),
   burst: check(atLeast(1), "a number ≥ 1"),
   maxConcurrent: count,
   callsPerSecond: count,
