@@ -102,7 +102,10 @@ export const DEFAULT_CACHE_TTLS: Readonly<Record<string, number>> = {
 
 /** Options of {@link cache}. */
 export interface CacheOptions {
-  /** Where entries live. Default: a bounded in-memory store ({@link memoryStore}). */
+  /**
+   * Where entries live. Default: in memory, bounded like `memoryStore()` (the 1000 least recently
+   * used entries, 8 MiB of bodies), private to this plugin.
+   */
   store?: KeyValueStore;
   /**
    * Time to live (ms) per route pattern, before the defaults: `{name}` matches one path segment
@@ -336,7 +339,7 @@ export function cache(options: CacheOptions = {}): CachePlugin {
     let removed = 0;
     try {
       const listed = new Set((await Promise.all(bases.map((base) => store.getKeys(base)))).flat());
-      await Promise.all([...listed, ...exact].map((key) => store.removeItem(key)));
+      await Promise.all([...new Set([...listed, ...exact])].map((key) => store.removeItem(key)));
       stats.evicted += removed = listed.size;
     } catch {
       stats.errors++;

@@ -9,6 +9,8 @@ import {
   type VobizPlugin,
 } from "../../mod.ts";
 import { cache, type CacheOptions } from "../../plugins/cache.ts";
+import { asEntry, toEntry, toResponse } from "../../plugins/_internal/cache_entry.ts";
+import { entryStore } from "../../plugins/_internal/cache_store.ts";
 import { createMockVobiz, type MockVobiz } from "../../testing/mod.ts";
 import { fakeClock } from "../_support/fake_clock.ts";
 
@@ -692,5 +694,66 @@ describe("cache: context and other plugins", () => {
 
   test("invalidate() before the plugin is on a client says so", async () => {
     await assert.rejects(cache().invalidate("/x"), /add the plugin to a client first/);
+  });
+});
+
+describe("cache: default store and entry details", () => {
+  const entry = (body: string) => ({ v: 1 as const, status: 200, headers: {}, body, storedAt: 0 });
+
+  test("the default store keeps the 1000 most recently used entries", async () => {
+    let time = 0;
+    const store = entryStore(() => time);
+    for (let i = 0; i < 1000; i++) await store.setItem(`k${i}`, entry(""), { ttl: 60 });
+    await store.getItem("k0"); // used: k1 is now the least recently used
+    await store.setItem("k1000", entry(""), { ttl: 60 });
+    assert.equal((await store.getKeys("k")).length, 1000);
+    assert.equal(await store.getItem("k1"), null);
+    assert.deepEqual(await store.getItem("k0"), entry(""));
+    time = 60_000; // every entry expired
+    assert.deepEqual(await store.getKeys(""), []);
+  });
+
+  test("the default store keeps at most 8 MiB of bodies, and never one larger", async () => {
+    const store = entryStore(() => 0);
+    const mib = "x".repeat(1024 * 1024);
+    for (let i = 0; i < 8; i++) await store.setItem(`k${i}`, entry(mib), { ttl: 60 });
+    assert.deepEqual((await store.getKeys()).sort(), ["k1", "k2", "k3", "k4", "k5", "k6", "k7"]);
+    await store.setItem("huge", entry(mib.repeat(9)), { ttl: 60 });
+    assert.equal(await store.getItem("huge"), null);
+    assert.equal((await store.getKeys()).length, 7);
+    await store.removeItem("k7");
+    assert.deepEqual(await store.getKeys("k7"), []);
+  });
+
+  test("a TTL pattern matches a path with or without its trailing slash", async () => {
+    const origin = counter();
+    const { vobiz } = setup({
+      options: { ttl: { "/Account/{auth_id}/numbers/": MIN } },
+      fetch: () => origin.fetch,
+    });
+    for (const path of ["/numbers", "/numbers", "/numbers/", "/numbers/"]) {
+      await vobiz.request("GET", `/Account/{auth_id}${path}`);
+    }
+    assert.equal(origin.count(), 2); // "/numbers" and "/numbers/" are different requests, both cached
+  });
+
+  test("only credential fields of a JSON object are left out of an entry", () => {
+    const response = new Response(null, { headers: { etag: '"1"', "x-other": "no" } });
+    const stored = (body: string) => toEntry(response, body, 5).body;
+    assert.equal(stored('{"auth_id":"MA","auth_secret":"s","auth_token":"t"}'), '{"auth_id":"MA"}');
+    assert.equal(stored('"auth_secret"'), '"auth_secret"');
+    assert.equal(stored('["auth_secret"]'), '["auth_secret"]');
+    assert.equal(stored('{"auth_secret": '), '{"auth_secret": ');
+    assert.deepEqual(toEntry(response, "", 5).headers, { etag: '"1"' });
+  });
+
+  test("entries of another shape are misses; an empty body is answered without one", async () => {
+    assert.equal(asEntry({ v: 2, status: 200, headers: {}, body: "", storedAt: 0 }), undefined);
+    assert.equal(asEntry({ v: 1, status: "200", headers: {}, body: "", storedAt: 0 }), undefined);
+    assert.equal(asEntry(null), undefined);
+    const response = toResponse({ ...entry(""), status: 204 }, 1500, "hit");
+    assert.equal(response.status, 204);
+    assert.equal(response.headers.get("age"), "1");
+    assert.equal(await response.text(), "");
   });
 });
