@@ -68,11 +68,18 @@ import type {
 } from "../src/hooks.ts";
 import type { RequestOptions } from "../src/options.ts";
 import type { PluginHost, VobizPlugin } from "../src/plugin.ts";
-import * as v from "valibot";
-import { isVobizError, VobizValidationError } from "../src/errors.ts";
+import { isVobizError } from "../src/errors.ts";
 import type { KeyValueStore } from "../src/store.ts";
-import { toValidationIssues } from "../src/validation.ts";
-import { check, hasMethods, isFunction, isRecord } from "../src/_internal/option_checks.ts";
+import {
+  checkOptions,
+  hasMethods,
+  isAtLeast,
+  isBoolean,
+  isFunction,
+  isRecord,
+  isString,
+  option,
+} from "../src/_internal/option_checks.ts";
 import {
   asEntry,
   type CacheEntry,
@@ -211,26 +218,20 @@ const refreshLockMs = 60_000;
 const recentEvictions = 100;
 const knownUrls = 500;
 
-// The core's option checks (valibot `custom` predicates): a fraction of the bytes of pipes/unions.
-// Durations keep valibot's `minValue` wording; a TTL is checked under its pattern (`ttl.<pattern>`).
-const ms = v.custom(
-  (value) => typeof value === "number" && value >= 0,
-  (issue) => `Invalid value: Expected >=0 but received ${issue.received}`,
-);
-const optionsSchema = {
-  store: check(
+// Durations in ms; a TTL is checked under its pattern (`ttl.<pattern>`).
+const ms = option((value) => isAtLeast(value), "a number of milliseconds (≥ 0)");
+const optionRules = {
+  store: option(
     (value) => hasMethods(value, "getItem", "setItem", "removeItem", "getKeys"),
     "a store",
   ),
-  defaultTtl: v.optional(ms),
-  staleWhileRevalidate: v.optional(ms),
-  staleIfError: v.optional(ms),
-  coalesce: check(
-    (value) => typeof value === "boolean" || value === "scoped",
-    'a boolean or "scoped"',
-  ),
-  waitUntil: check(isFunction, "a function"),
-  prefix: check((value) => typeof value === "string" && value !== "", "a non-empty string"),
+  ttl: option(isRecord, "an object"),
+  defaultTtl: ms,
+  staleWhileRevalidate: ms,
+  staleIfError: ms,
+  coalesce: option((value) => isBoolean(value) || value === "scoped", 'a boolean or "scoped"'),
+  waitUntil: option(isFunction, "a function"),
+  prefix: option((value) => isString(value) && value !== "", "a non-empty string"),
 };
 
 // Waits for another call's answer, unless this call is aborted first.
@@ -272,16 +273,10 @@ function servesStale(error: unknown): boolean {
  */
 export function cache(options: CacheOptions = {}): CachePlugin {
   const { ttl } = options;
-  const checked = v.safeParse(
-    v.strictObject({
-      ...optionsSchema,
-      ttl: isRecord(ttl)
-        ? v.strictObject(Object.fromEntries(Object.keys(ttl).map((pattern) => [pattern, ms])))
-        : check(isRecord, "an object"),
-    }),
-    options,
-  );
-  if (!checked.success) throw new VobizValidationError(toValidationIssues(checked.issues));
+  checkOptions(options, optionRules);
+  if (ttl !== undefined) {
+    checkOptions(ttl, Object.fromEntries(Object.keys(ttl).map((pattern) => [pattern, ms])), "ttl");
+  }
   const {
     prefix = "vobiz:cache",
     defaultTtl = 0,

@@ -19,15 +19,22 @@
 import type { Hooks as KyHooks, KyInstance, Options as KyOptions } from "ky";
 import ky from "ky";
 import type { Hookable } from "hookable";
-import * as v from "valibot";
 import { type Clock, systemClock } from "./clock.ts";
 import { readEnv } from "./env.ts";
 import { VobizMissingCredentialsError, VobizValidationError } from "./errors.ts";
 import type { CallContext, VobizHooks } from "./hooks.ts";
 import type { ClientOptions, Credential, FetchLike, RequestOptions } from "./options.ts";
 import type { PluginHost } from "./plugin.ts";
-import { toValidationIssues } from "./validation.ts";
-import { check, hasMethods, isCount, isFunction, isRecord } from "./_internal/option_checks.ts";
+import {
+  checkOptions,
+  hasMethods,
+  isBoolean,
+  isCount,
+  isFunction,
+  isRecord,
+  isString,
+  option,
+} from "./_internal/option_checks.ts";
 import { HookBus } from "./_internal/hook_bus.ts";
 import { checkBaseUrl } from "./_internal/secure_url.ts";
 import { toVobizError } from "./_internal/to_vobiz_error.ts";
@@ -94,35 +101,35 @@ interface Core {
   retries: boolean;
 }
 
-const credential = check(
-  (value) => (typeof value === "string" && value !== "") || isFunction(value),
+const credential = option(
+  (value) => (isString(value) && value !== "") || isFunction(value),
   "a non-empty string or a function returning one",
 );
-const timeout = check(
+const timeout = option(
   (value) => value === false || isCount(value, 1),
   "a whole number of milliseconds (at least 1) or false",
 );
-const optionsSchema = v.strictObject({
+const optionRules = {
   authId: credential,
   authToken: credential,
-  baseUrl: v.optional(v.string()),
-  allowInsecureLoopback: v.optional(v.boolean()),
-  fetch: check(isFunction, "a function"),
+  baseUrl: option(isString, "a string"),
+  allowInsecureLoopback: option(isBoolean, "a boolean"),
+  fetch: option(isFunction, "a function"),
   timeout,
   totalTimeout: timeout,
-  env: check(isRecord, "an object"),
-  plugins: check(
+  env: option(isRecord, "an object"),
+  plugins: option(
     (value) =>
       Array.isArray(value) &&
-      value.every((plugin) => hasMethods(plugin, "setup") && typeof plugin.name === "string"),
+      value.every((plugin) => hasMethods(plugin, "setup") && isString(plugin.name)),
     "an array of plugins ({ name, setup })",
   ),
-  headers: check(
-    (value) => isRecord(value) && Object.values(value).every((item) => typeof item === "string"),
+  headers: option(
+    (value) => isRecord(value) && Object.values(value).every(isString),
     "an object of string header values",
   ),
-  clock: check((value) => hasMethods(value, "now", "sleep"), "a clock ({ now, sleep })"),
-});
+  clock: option((value) => hasMethods(value, "now", "sleep"), "a clock ({ now, sleep })"),
+};
 
 /**
  * Creates a core client: `request()`, hooks and plugins, without the typed resources. Takes the
@@ -155,8 +162,7 @@ export function buildClient<E extends object>(
   options: ClientOptions,
   extras: (client: VobizCoreClient) => E,
 ): VobizCoreClient & E {
-  const checked = v.safeParse(optionsSchema, options);
-  if (!checked.success) throw new VobizValidationError(toValidationIssues(checked.issues));
+  checkOptions(options, optionRules);
   const baseUrl = checkBaseUrl(
     options.baseUrl ?? DEFAULT_BASE_URL,
     options.allowInsecureLoopback ?? false,

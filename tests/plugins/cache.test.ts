@@ -684,7 +684,7 @@ describe("cache: context and other plugins", () => {
       code: "VALIDATION_ERROR",
       issues: [{
         path: "ttl./auth/me",
-        message: "Invalid value: Expected >=0 but received -1",
+        message: "must be a number of milliseconds (≥ 0)",
         input: -1,
       }],
     });
