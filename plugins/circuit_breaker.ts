@@ -53,14 +53,20 @@
  * @module
  */
 import type { Hookable } from "hookable";
-import * as v from "valibot";
 import { type Clock, systemClock } from "../src/clock.ts";
 import type { KeyValueStore } from "../src/store.ts";
-import { isVobizError, VobizCircuitOpenError, VobizValidationError } from "../src/errors.ts";
+import { isVobizError, VobizCircuitOpenError } from "../src/errors.ts";
 import type { CallContext, CircuitState, CircuitStateEvent, VobizHooks } from "../src/hooks.ts";
 import type { VobizPlugin } from "../src/plugin.ts";
-import { toValidationIssues } from "../src/validation.ts";
-import { check, hasMethods, isCount, isFunction } from "../src/_internal/option_checks.ts";
+import {
+  checkOptions,
+  hasMethods,
+  isAtLeast,
+  isCount,
+  isFunction,
+  isString,
+  option,
+} from "../src/_internal/option_checks.ts";
 import { lruMap } from "./_internal/circuit_lru.ts";
 import { type SharedCircuit, sharedCircuits } from "./_internal/circuit_shared.ts";
 import type { RetryGate } from "./retry.ts";
@@ -156,11 +162,11 @@ interface Circuit {
   probe: string | undefined;
 }
 
-// The core's option checks (valibot `custom` predicates): a fraction of the bytes of pipes.
-const count = check((value) => isCount(value, 1), "a whole number ≥ 1");
-const ms = check((value) => typeof value === "number" && value >= 0, "a number ≥ 0");
-const optionsSchema = v.strictObject({
-  key: check(
+// Options are checked by hand (the core's checkOptions): no valibot object machinery in the bundle.
+const count = option((value) => isCount(value, 1), "a whole number ≥ 1");
+const ms = option((value) => isAtLeast(value, 0, true), "a number ≥ 0");
+const optionRules = {
+  key: option(
     (value) => value === "route" || value === "host" || isFunction(value),
     '"route", "host" or a function',
   ),
@@ -168,10 +174,10 @@ const optionsSchema = v.strictObject({
   openMs: ms,
   maxOpenMs: ms,
   maxKeys: count,
-  store: check((value) => hasMethods(value, "getItem", "setItem"), "a store"),
+  store: option((value) => hasMethods(value, "getItem", "setItem"), "a store"),
   syncMs: ms,
-  prefix: check((value) => typeof value === "string" && value !== "", "a non-empty string"),
-});
+  prefix: option((value) => isString(value) && value !== "", "a non-empty string"),
+};
 
 // Per key, with a store: when its shared record was last read, and the last close this instance
 // made (a closed circuit takes no entry in `circuits`, but must not re-adopt an older opening).
@@ -205,8 +211,7 @@ interface SyncMark {
  * ```
  */
 export function circuitBreaker(options: CircuitBreakerOptions = {}): CircuitBreakerPlugin {
-  const checked = v.safeParse(optionsSchema, options);
-  if (!checked.success) throw new VobizValidationError(toValidationIssues(checked.issues));
+  checkOptions(options, optionRules);
   const threshold = options.failureThreshold ?? 5;
   const baseOpenMs = options.openMs ?? 30_000;
   const maxOpenMs = Math.max(baseOpenMs, options.maxOpenMs ?? 300_000);

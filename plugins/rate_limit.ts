@@ -35,14 +35,20 @@
  *
  * @module
  */
-import * as v from "valibot";
 import type { Clock } from "../src/clock.ts";
-import { VobizRateLimitedError, VobizValidationError } from "../src/errors.ts";
+import { VobizRateLimitedError } from "../src/errors.ts";
 import type { CallContext } from "../src/hooks.ts";
 import type { PluginHost, VobizPlugin } from "../src/plugin.ts";
 import type { KeyValueStore } from "../src/store.ts";
-import { toValidationIssues } from "../src/validation.ts";
-import { check, hasMethods, isCount, isRecord } from "../src/_internal/option_checks.ts";
+import {
+  checkOptions,
+  hasMethods,
+  isAtLeast,
+  isCount,
+  isRecord,
+  isString,
+  option,
+} from "../src/_internal/option_checks.ts";
 import { type Pacer, slidingWindow, tokenBucket } from "./_internal/rate_limit_buckets.ts";
 import { pauseOf } from "./_internal/rate_limit_pause.ts";
 import { sharedPause } from "./_internal/rate_limit_shared.ts";
@@ -121,28 +127,26 @@ export interface RateLimitPlugin extends VobizPlugin {
 const NAME = "rate-limit";
 const MAX_DELAY = 2_147_483_647; // setTimeout's ceiling
 
-// The core's option checks (valibot `custom` predicates): a fraction of the bytes of pipes.
-const atLeast = (min: number) => (value: unknown) => typeof value === "number" && value >= min;
-const count = check((value) => isCount(value, 1, true), "a whole number ≥ 1 or Infinity");
-const ms = check(atLeast(0), "a number ≥ 0");
-const optionsSchema = v.strictObject({
-  requestsPerSecond: check((value) => typeof value === "number" && value > 0, "a number > 0"),
-  burst: check(atLeast(1), "a number ≥ 1"),
+// Options are checked by hand (the core's checkOptions): no valibot object machinery in the bundle.
+const count = option((value) => isCount(value, 1, true), "a whole number ≥ 1 or Infinity");
+const ms = option((value) => isAtLeast(value, 0, true), "a number ≥ 0");
+const optionRules = {
+  requestsPerSecond: option((value) => typeof value === "number" && value > 0, "a number > 0"),
+  burst: option((value) => isAtLeast(value, 1, true), "a number ≥ 1"),
   maxConcurrent: count,
   callsPerSecond: count,
-  callRoute: check(
-    (value) =>
-      isRecord(value) && typeof value["method"] === "string" && value["path"] instanceof RegExp,
+  callRoute: option(
+    (value) => isRecord(value) && isString(value["method"]) && value["path"] instanceof RegExp,
     "{ method, path: RegExp }",
   ),
-  maxQueued: check((value) => isCount(value, 0, true), "a whole number ≥ 0 or Infinity"),
+  maxQueued: option((value) => isCount(value, 0, true), "a whole number ≥ 0 or Infinity"),
   maxWaitMs: ms,
   backoffMs: ms,
   maxPauseMs: ms,
-  store: check((value) => hasMethods(value, "getItem", "setItem"), "a store"),
+  store: option((value) => hasMethods(value, "getItem", "setItem"), "a store"),
   syncMs: ms,
-  prefix: check((value) => typeof value === "string" && value !== "", "a non-empty string"),
-});
+  prefix: option((value) => isString(value) && value !== "", "a non-empty string"),
+};
 
 /**
  * Creates the rate limiter.
@@ -157,8 +161,7 @@ const optionsSchema = v.strictObject({
  * ```
  */
 export function rateLimit(options: RateLimitOptions = {}): RateLimitPlugin {
-  const checked = v.safeParse(optionsSchema, options);
-  if (!checked.success) throw new VobizValidationError(toValidationIssues(checked.issues));
+  checkOptions(options, optionRules);
   const requestsPerSecond = options.requestsPerSecond ?? 10;
   const burst = options.burst ?? Math.max(1, Math.min(requestsPerSecond, MAX_DELAY));
   const maxConcurrent = options.maxConcurrent ?? 6;

@@ -30,18 +30,20 @@
  */
 import type { Hookable } from "hookable";
 import type { Options as KyOptions, RetryOptions as KyRetryOptions } from "ky";
-import * as v from "valibot";
 import { type Clock, systemClock } from "../src/clock.ts";
-import {
-  isVobizError,
-  VobizHttpError,
-  VobizRateLimitedError,
-  VobizValidationError,
-} from "../src/errors.ts";
+import { isVobizError, VobizHttpError, VobizRateLimitedError } from "../src/errors.ts";
 import type { CallContext, RetryScheduledEvent, VobizHooks } from "../src/hooks.ts";
 import type { VobizPlugin } from "../src/plugin.ts";
-import { toValidationIssues } from "../src/validation.ts";
-import { check, isCount, isFunction, isRecord } from "../src/_internal/option_checks.ts";
+import {
+  checkOptions,
+  isAtLeast,
+  isBoolean,
+  isCount,
+  isFunction,
+  isRecord,
+  isString,
+  option,
+} from "../src/_internal/option_checks.ts";
 import { toVobizError } from "../src/_internal/to_vobiz_error.ts";
 import { retryBudget } from "./_internal/retry_budget.ts";
 
@@ -233,36 +235,24 @@ const DEFAULT_AFTER_STATUS_CODES = [429, 503];
 // knows about paid writes and 429s, so ky is told every method is retryable.
 const EVERY_METHOD = ["get", "head", "put", "delete", "post", "patch", "options", "trace"];
 
-// The core's option checks (valibot `custom` predicates): a fraction of the bytes of pipes.
-const isMs = (value: unknown) => typeof value === "number" && value >= 0;
-const ms = check(isMs, "a number ≥ 0");
+// Options are checked by hand (the core's checkOptions): no valibot object machinery in the bundle.
+const ms = option((value) => isAtLeast(value, 0, true), "a number ≥ 0");
 const list = (each: (item: unknown) => boolean, expected: string) =>
-  check((value) => Array.isArray(value) && value.every(each), expected);
-const budgetKeys = ["capacity", "retryCost", "timeoutCost", "successRefill"];
-const optionsSchema = v.strictObject({
-  limit: check((value) => isCount(value), "a whole number ≥ 0"),
-  methods: list((item) => typeof item === "string", "an array of methods"),
+  option((value) => Array.isArray(value) && value.every(each), expected);
+const optionRules = {
+  limit: option((value) => isCount(value), "a whole number ≥ 0"),
+  methods: list(isString, "an array of methods"),
   statusCodes: list(Number.isInteger, "an array of statuses"),
   afterStatusCodes: list(Number.isInteger, "an array of statuses"),
   maxRetryAfter: ms,
   baseDelayMs: ms,
   backoffLimit: ms,
-  jitter: check(
-    (value) => typeof value === "boolean" || isFunction(value),
-    "a boolean or a function",
-  ),
-  retryOnTimeout: v.optional(v.boolean()),
-  budget: check(
-    (value) =>
-      value === false ||
-      (isRecord(value) &&
-        Object.entries(value).every(([key, item]) =>
-          budgetKeys.includes(key) && (item === undefined || isMs(item))
-        )),
-    `false or { ${budgetKeys.join(", ")} } (numbers ≥ 0)`,
-  ),
-  shouldRetry: check(isFunction, "a function"),
-});
+  jitter: option((value) => isBoolean(value) || isFunction(value), "a boolean or a function"),
+  retryOnTimeout: option(isBoolean, "a boolean"),
+  budget: option((value) => value === false || isRecord(value), "false or an object"),
+  shouldRetry: option(isFunction, "a function"),
+};
+const budgetRules = { capacity: ms, retryCost: ms, timeoutCost: ms, successRefill: ms };
 
 // A retry decided for a failed attempt.
 interface Decision {
@@ -288,8 +278,8 @@ interface Decision {
  * ```
  */
 export function retry(options: RetryOptions = {}): RetryPlugin {
-  const checked = v.safeParse(optionsSchema, options);
-  if (!checked.success) throw new VobizValidationError(toValidationIssues(checked.issues));
+  checkOptions(options, optionRules);
+  if (isRecord(options.budget)) checkOptions(options.budget, budgetRules, "budget");
   const limit = options.limit ?? 3;
   const methods = new Set((options.methods ?? DEFAULT_METHODS).map((m) => m.toUpperCase()));
   const statusCodes = new Set(options.statusCodes ?? DEFAULT_STATUS_CODES);
