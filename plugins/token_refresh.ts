@@ -35,12 +35,12 @@
  *
  * @module
  */
-import type { Options as KyOptions } from "ky";
-import * as v from "valibot";
+import type { Options as KyOptions, StandardSchemaV1, StandardSchemaV1Issue } from "ky";
 import { VobizHttpError } from "../src/errors.ts";
 import type { CallContext } from "../src/hooks.ts";
 import type { FetchLike } from "../src/options.ts";
 import type { PluginHost, VobizPlugin } from "../src/plugin.ts";
+import { isAtLeast, isRecord, isString } from "../src/_internal/option_checks.ts";
 import { jwtExpiry } from "./_internal/token_jwt.ts";
 import { bearerTransport, withBearer } from "./_internal/token_transport.ts";
 
@@ -153,11 +153,39 @@ const NAME = "token-refresh";
 const REFRESH_PATH = "/auth/refresh";
 const DEFAULT_LIFETIME_MS = 1_800_000; // `expires_in: 1800` (vobiz-api.md §2.2)
 
-const refreshAnswer = v.looseObject({
-  access_token: v.pipe(v.string(), v.nonEmpty()),
-  refresh_token: v.optional(v.pipe(v.string(), v.nonEmpty())),
-  expires_in: v.optional(v.pipe(v.number(), v.minValue(0))),
-});
+interface RefreshAnswer {
+  access_token: string;
+  refresh_token?: string;
+  expires_in?: number;
+}
+
+// The refresh answer's shape, as a Standard Schema written by hand: the core validates with it as
+// with any schema (a mismatch is RESPONSE_VALIDATION_ERROR), and no valibot object machinery comes
+// into this plugin's bundle.
+const token = (value: unknown) => isString(value) && value !== "";
+const refreshAnswer: StandardSchemaV1<unknown, RefreshAnswer> = {
+  "~standard": {
+    version: 1,
+    vendor: "vobiz-kit",
+    validate(value) {
+      if (!isRecord(value)) return { issues: [{ message: "must be an object" }] };
+      const issues: StandardSchemaV1Issue[] = [];
+      const expect = (ok: boolean, key: string, expected: string) => {
+        if (!ok) issues.push({ message: `must be ${expected}`, path: [key] });
+      };
+      const refresh = value["refresh_token"];
+      const expiresIn = value["expires_in"];
+      expect(token(value["access_token"]), "access_token", "a non-empty string");
+      expect(refresh === undefined || token(refresh), "refresh_token", "a non-empty string");
+      expect(
+        expiresIn === undefined || isAtLeast(expiresIn, 0, true),
+        "expires_in",
+        "a number ≥ 0",
+      );
+      return issues.length > 0 ? { issues } : { value: value as unknown as RefreshAnswer };
+    },
+  },
+};
 
 /**
  * Creates the token refresh plugin.
@@ -244,7 +272,7 @@ export function tokenRefresh(options: TokenRefreshOptions): TokenRefreshPlugin {
     run = async (reason) => {
       const marker = {};
       refreshCalls.set(marker, current.refreshToken);
-      let answer: v.InferOutput<typeof refreshAnswer>;
+      let answer: RefreshAnswer;
       try {
         answer = await host.client.request("POST", REFRESH_PATH, {
           schema: refreshAnswer,

@@ -357,3 +357,26 @@ function atobAll(text: string): string {
     }
   }).join(" ");
 }
+
+describe("tokenRefresh: the refresh answer", () => {
+  test("an answer without a usable access token fails RESPONSE_VALIDATION_ERROR, naming the fields", async () => {
+    const auth = tokenRefresh({ accessToken: "a-1", refreshToken: "r-1", expiresAt: 0 });
+    createClient({
+      authId: AUTH_ID,
+      authToken: "mock-auth-token",
+      baseUrl: BASE,
+      fetch: () => Promise.resolve(Response.json({ refresh_token: "", expires_in: -1 })),
+      plugins: [auth],
+    });
+    await assert.rejects(auth.refresh(), (error) => {
+      assert.ok(isVobizError(error));
+      assert.equal(error.code, "RESPONSE_VALIDATION_ERROR");
+      assert.deepEqual(
+        (error as unknown as { issues: { path: string }[] }).issues.map((issue) => issue.path),
+        ["access_token", "refresh_token", "expires_in"],
+      );
+      return true;
+    });
+    assert.equal(auth.tokens().accessToken, "a-1");
+  });
+});
