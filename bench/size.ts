@@ -91,15 +91,15 @@ export async function measureSizes(): Promise<Sizes> {
   return { core, client, rows };
 }
 
-/** The budgets (min+gzip bytes): the issue's, and ours for the typed resources. */
+/** The budgets (min+gzip bytes): the issue's, and a guard for the typed resources. */
 export const TARGETS = {
   /** `createCoreClient` with its dependencies (the issue's core). */
   core: 14 * 1024,
   /**
-   * `createClient` with its dependencies: the core and the 15 typed resource namespaces. The issue
-   * sets no figure; ours is the core's 14 KB plus 10 KB for the resources.
+   * `createClient` with its dependencies: the core and the 15 typed resource namespaces with their
+   * schemas. The issue sets no figure for it; this guard, at its size today, keeps it from growing.
    */
-  client: 24 * 1024,
+  client: 28 * 1024,
   /** Each plugin, on top of the core. */
   plugin: 2.5 * 1024,
   /** Each transport, on top of the core (its runtime's own client is not bundled). */
@@ -113,14 +113,9 @@ export const TARGETS = {
  * ceiling they must not grow past. Remove an entry once its subpath meets the target.
  */
 export const OVER_TARGET: Record<string, number> = {
-  "./core": 15.5 * 1024,
-  ".": 32 * 1024,
-  "./plugins/cache": 4.25 * 1024,
-  "./plugins/circuit-breaker": 2.75 * 1024,
-  "./plugins/rate-limit": 2.75 * 1024,
-  "./plugins/idempotency": 3.6 * 1024,
-  "./plugins/metrics": 4.9 * 1024,
-  "./plugins/alerts": 3 * 1024,
+  "./plugins/cache": 3 * 1024,
+  "./plugins/idempotency": 2.9 * 1024,
+  "./plugins/metrics": 3.75 * 1024,
 };
 
 /** The target of a subpath (its kind), or undefined for a subpath of no known kind. */

@@ -6,7 +6,6 @@
 // machinery is ~1.2 KB min+gzip, and the core's budget is 14 KB with ky's 9.3 KB in it. Options are
 // flat records of predicates, so these few lines do the job, and neither the core nor any plugin
 // pulls valibot in (the typed resources still do).
-import * as v from "valibot";
 import { type ValidationIssue, VobizValidationError } from "../errors.ts";
 
 /** One option's rule: a predicate, and what it expects ("a function", "a whole number ≥ 0"…). */
@@ -66,10 +65,3 @@ export const isCount = (value: unknown, min = 0, infinite = false): boolean =>
 /** A number ≥ `min` (not NaN; Infinity allowed only when `infinite`). */
 export const isAtLeast = (value: unknown, min = 0, infinite = false): boolean =>
   typeof value === "number" && value >= min && (infinite || value !== Infinity);
-
-/** @deprecated valibot form of {@link option}, for schemas not yet moved to {@link checkOptions}. */
-export const check = (
-  test: (value: unknown) => boolean,
-  expected: string,
-): v.OptionalSchema<v.CustomSchema<unknown, string>, undefined> =>
-  v.optional(v.custom(test, `must be ${expected}`));
