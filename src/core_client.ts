@@ -1,7 +1,8 @@
 /**
- * `createCoreClient`: the engine every client is made of, without the typed resources. A ky
- * instance with one hook per ky hook point, dispatching to a `hookable` bus that plugins and users
- * listen on; credentials resolved per call; typed errors. For the smallest bundle (an edge function
+ * `createCoreClient`: the engine every client is made of, without the typed resources. ky does the
+ * transport, timeouts and retries; a `hookable` bus that plugins and users listen on gets every
+ * lifecycle hook (beforeRequest and beforeRetry through ky's hooks, afterResponse from the
+ * transport); credentials are resolved per call; every failure is a typed error. For the smallest bundle (an edge function
  * that only needs a few routes), import it from `vobiz-kit/core` and call `request()`;
  * `createClient` from `vobiz-kit` is this plus the typed resources.
  *
@@ -73,7 +74,7 @@ export interface VobizCoreClient {
    * @example
    * ```ts
    * const sub = vobiz.withAccount({ authId: "SA_123", authToken: subToken });
-   * await sub.balance.get();
+   * await sub.request("GET", "/Account/{auth_id}/balance/{currency}", { params: { currency: "INR" } });
    * ```
    */
   withAccount(credentials: AccountCredentials): VobizCoreClient;
@@ -578,9 +579,8 @@ function expandPath(path: string, authId: string, params: RequestOptions["params
 }
 
 function withQuery(url: string, options: RequestOptions): string {
-  const entries = Object.entries(options.searchParams ?? {}).filter(([, value]) =>
-    value !== undefined
-  );
+  if (options.searchParams === undefined) return url; // most calls: no entries() per call
+  const entries = Object.entries(options.searchParams).filter(([, value]) => value !== undefined);
   if (entries.length === 0) return url;
   return `${url}?${new URLSearchParams(entries.map(([key, value]) => [key, String(value)]))}`;
 }

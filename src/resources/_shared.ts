@@ -73,12 +73,15 @@ export function methods(
   const [line = "", fixed] = route.split("?");
   const [method = "", path = ""] = line.split(" ");
   const flags = typeof how === "string" ? how : "";
+  const [raw, paid, query, early, emptyObject, nullObject] = [..."rpqbon"].map((flag) =>
+    flags.includes(flag)
+  );
   const names = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!).filter((n) => n !== "auth_id");
   // Only the options a method needs are set: plugins see them (`paid`, `searchParams`, …).
   const call = (options: unknown, extra: RequestOptions) => {
     if (answer) extra.schema = answer;
-    if (flags.includes("r")) extra.responseType = "response";
-    if (flags.includes("p")) extra.paid = true;
+    if (raw) extra.responseType = "response";
+    if (paid) extra.paid = true;
     return request(method, path, { ...options as CallOptions, ...extra });
   };
   if (typeof how === "object") {
@@ -107,12 +110,10 @@ export function methods(
     const at = names.length;
     const check = () => {
       let value = args[at];
-      if (value === undefined && flags.includes("o") || value == null && flags.includes("n")) {
-        value = {};
-      }
+      if (value === undefined && emptyObject || value == null && nullObject) value = {};
       return validateInput(input as v.GenericSchema, value);
     };
-    const early = flags.includes("b") ? check() : undefined;
+    const checked = early ? check() : undefined;
     const extra: RequestOptions = {};
     if (at > 0) {
       extra.params = Object.fromEntries(names.map((key, i) => {
@@ -121,8 +122,8 @@ export function methods(
       }));
     }
     if (input) {
-      const valid = early ?? check();
-      if (flags.includes("q")) extra.searchParams = toSearchParams(valid as never);
+      const valid = checked ?? check();
+      if (query) extra.searchParams = toSearchParams(valid as never);
       else extra.json = valid;
     }
     if (fixed) extra.searchParams = Object.fromEntries(new URLSearchParams(fixed));
