@@ -382,7 +382,7 @@ export function idempotency(options: IdempotencyOptions = {}): IdempotencyPlugin
         (reason, cause) => reconcile(context, meta, reason, cause),
       ) as NonNullable<KyOptions["fetch"]>;
     };
-    host.configureKy({ hooks: { init: [init] } });
+    host.eachCall(init);
 
     async function begin(
       context: CallContext,

@@ -395,13 +395,9 @@ export function retry(options: RetryOptions = {}): RetryPlugin {
     setup(host) {
       clock = host.clock;
       hooks = host.hooks;
-      host.configureKy({
-        hooks: {
-          init: [(kyOptions: KyOptions) => {
-            const context = kyOptions.context?.["vobiz"] as CallContext | undefined;
-            if (context !== undefined) kyOptions.retry = kyRetryFor(context);
-          }],
-        },
+      host.eachCall((kyOptions: KyOptions) => {
+        const context = kyOptions.context?.["vobiz"] as CallContext | undefined;
+        if (context !== undefined) kyOptions.retry = kyRetryFor(context);
       });
       return host.hooks.hook("done", ({ context, error }) => {
         // A full bucket (the common case) has nothing to take back.

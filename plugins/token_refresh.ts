@@ -328,7 +328,7 @@ export function tokenRefresh(options: TokenRefreshOptions): TokenRefreshPlugin {
         refreshed: async (stale) => (await refresh("expired", stale)).accessToken,
       }) as NonNullable<KyOptions["fetch"]>;
     };
-    host.configureKy({ hooks: { init: [init] } });
+    host.eachCall(init);
   }
 
   return {

@@ -97,9 +97,15 @@ interface Core {
   // The ky instance for a call: [0] without and [1] with the beforeRequest hook (whether the bus
   // has beforeRequest handlers is decided per call: handlers come and go at run time).
   readonly kys: KyInstance[];
-  // Whether a plugin configured ky: only then can a call be retried, or its transport be wrapped
-  // by a plugin's ky `init` hook (then afterResponse is dispatched around that wrapper).
+  // The plugins' per-call adjustments of ky options (PluginHost.eachCall), in plugin order.
+  readonly eachCall: ((kyOptions: KyOptions) => void)[];
+  // The client's attempt timeout, told to eachCall adjustments when a call sets none.
+  readonly timeout: number | false;
+  // Whether a plugin configured ky or adjusts calls: only then can a call be retried.
   retries: boolean;
+  // Whether a plugin configured ky: its `init` hooks may wrap the transport, so afterResponse is
+  // dispatched from a last init hook, around their wrappers.
+  kyInit: boolean;
 }
 
 const credential = option(
@@ -198,24 +204,34 @@ export function buildClient<E extends object>(
     fetch: options.fetch, // undefined: the runtime's fetch (see withToken)
     pluginNames: (options.plugins ?? []).map((plugin) => plugin.name),
     kys: [],
+    eachCall: [],
+    timeout: options.timeout ?? 30_000,
     retries: false,
+    kyInit: false,
   };
   const client = makeClient(core, credentials as AccountCredentials, extras);
-  const host: PluginHost = { hooks, clock, client, configureKy: (extra) => kyOptions.push(extra) };
+  const host: PluginHost = {
+    hooks,
+    clock,
+    client,
+    configureKy: (extra) => kyOptions.push(extra),
+    eachCall: (adjust) => core.eachCall.push(adjust),
+  };
   for (const plugin of options.plugins ?? []) {
     const teardown = plugin.setup(host);
     if (typeof teardown === "function") teardowns.push(teardown);
   }
-  core.retries = kyOptions.length > 0;
+  core.kyInit = kyOptions.length > 0;
+  core.retries = core.kyInit || core.eachCall.length > 0;
   const { beforeRequest, beforeRetry } = kyHooks(core);
   let instance = createKy(options);
   for (const extra of kyOptions) instance = instance.extend(extra);
-  if (core.retries) {
+  if (core.retries) instance = instance.extend({ hooks: { beforeRetry } });
+  if (core.kyInit) {
+    // Last init hook: wraps the transport as the plugins' init hooks left it, so afterResponse
+    // sees each attempt's final answer.
     instance = instance.extend({
       hooks: {
-        beforeRetry,
-        // Last init hook: wraps the transport as the plugins left it (a paid write's state check,
-        // a token refresh), so afterResponse sees each attempt's final answer.
         init: [(kyOptions) => {
           const context = (kyOptions.context as { vobiz: CallContext }).vobiz;
           kyOptions.fetch = afterEachAttempt(
@@ -321,16 +337,26 @@ function makeClient<E extends object>(
     const { hooks } = core;
     try {
       options.signal?.throwIfAborted(); // an aborted call sends nothing, whatever the transport
-      const send = withToken(core.fetch, authToken);
       const kyOptions = kyOptionsFor(options, {
         method: upperMethod,
         headers: { ...options.headers, "x-auth-id": authId, "x-request-id": context.requestId },
         context: { vobiz: context },
-        // With plugins that configured ky, the last init hook adds the afterResponse dispatch.
-        fetch: (core.retries ? send : afterEachAttempt(hooks, context, send)) as NonNullable<
-          KyOptions["fetch"]
-        >,
+        fetch: withToken(core.fetch, authToken) as NonNullable<KyOptions["fetch"]>,
       });
+      if (core.eachCall.length > 0) {
+        kyOptions.timeout ??= core.timeout;
+        for (const adjust of core.eachCall) adjust(kyOptions);
+      }
+      // With plugins that configured ky, the last init hook adds the afterResponse dispatch.
+      if (!core.kyInit) {
+        kyOptions.fetch = afterEachAttempt(
+          hooks,
+          context,
+          kyOptions.fetch as FetchLike,
+        ) as NonNullable<
+          KyOptions["fetch"]
+        >;
+      }
       const instance = core.kys[listening(hooks, "beforeRequest") ? 1 : 0];
       if (instance === undefined) {
         throw new Error("The client is not ready until every plugin's setup has returned");

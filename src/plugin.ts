@@ -40,6 +40,21 @@ export interface PluginHost {
   readonly client: VobizCoreClient;
   /** Merge ky options into the client's ky instance (ky's `extend` semantics). */
   configureKy(options: KyOptions): void;
+  /**
+   * Adjusts each call's ky options before the call starts, in plugin order: `context.vobiz` is the
+   * call's `CallContext`, `fetch` its transport (wrap it for around-advice), `timeout` its attempt
+   * timeout, `retry` its retry settings. What a ky `init` hook does, on the call's own options, so
+   * nothing is cloned per call; `afterResponse` is dispatched around the transport left here.
+   *
+   * @example
+   * ```ts
+   * host.eachCall((kyOptions) => {
+   *   const context = kyOptions.context?.["vobiz"] as CallContext;
+   *   if (context.method === "GET") kyOptions.retry = { limit: 2 };
+   * });
+   * ```
+   */
+  eachCall(adjust: (kyOptions: KyOptions) => void): void;
 }
 
 /** A plugin. */

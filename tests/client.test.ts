@@ -387,6 +387,36 @@ describe("afterResponse", () => {
   });
 });
 
+describe("plugins adjusting each call (eachCall)", () => {
+  test("see the call's context and attempt timeout, and may wrap its transport", async () => {
+    const s = stub(me());
+    const seen: unknown[] = [];
+    const adjusting: VobizPlugin = {
+      name: "adjusting",
+      setup: (host) =>
+        host.eachCall((options) => {
+          const context = options.context?.["vobiz"] as { route: string } | undefined;
+          seen.push([context?.route, options.timeout]);
+          const send = options.fetch!;
+          options.fetch = async (input, init) => {
+            void (await send(input, init)).body?.cancel(); // a tee branch: do not wait
+            return Response.json({ auth_id: "MA_WRAPPED" });
+          };
+        }),
+    };
+    const vobiz = createClient({ ...base, fetch: s.fetch, timeout: 1234, plugins: [adjusting] });
+    const answers: unknown[] = [];
+    vobiz.hooks.hook("afterResponse", async ({ response }) => {
+      answers.push(await response.json());
+    });
+    assert.equal((await vobiz.account.get()).auth_id, "MA_WRAPPED");
+    assert.equal((await vobiz.account.get({ timeout: 99 })).auth_id, "MA_WRAPPED");
+    assert.deepEqual(seen, [["/auth/me", 1234], ["/auth/me", 99]]);
+    assert.deepEqual(answers, [{ auth_id: "MA_WRAPPED" }, { auth_id: "MA_WRAPPED" }]);
+    assert.equal(s.seen.length, 2);
+  });
+});
+
 describe("error shapes", () => {
   const shapes: [string, Response, Record<string, unknown>][] = [
     [

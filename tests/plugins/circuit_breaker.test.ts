@@ -338,6 +338,7 @@ describe("circuitBreaker: keys", () => {
       clock,
       client: undefined as never,
       configureKy: () => {},
+      eachCall: () => {},
     });
     const response = new Response(null, { status: 503 });
     for (let i = 0; i < 1_000_000; i++) {

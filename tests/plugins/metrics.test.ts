@@ -383,7 +383,14 @@ describe("bounded memory", () => {
       },
     } as unknown as Hookable<VobizHooks>;
     const done = (event: DoneEvent) => handlers.done?.(event);
-    return { hooks, clock, client: {} as VobizClient, configureKy: () => {}, done };
+    return {
+      hooks,
+      clock,
+      client: {} as VobizClient,
+      configureKy: () => {},
+      eachCall: () => {},
+      done,
+    };
   };
   const context = (i: number, route: string): CallContext => ({
     requestId: `r${i}`,
