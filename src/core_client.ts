@@ -369,11 +369,12 @@ function makeClient<E extends object>(
         ? await pending.text()
         : await pending;
       if (listening(hooks, "done")) {
-        await settle(hooks, "done", {
+        const settling = settle(hooks, "done", {
           context,
           data,
           durationMs: core.clock.now() - context.startedAt,
         });
+        if (settling) await settling;
       }
       return data as T;
     } catch (thrown) {
@@ -422,29 +423,32 @@ function afterEachAttempt(
   send: FetchLike,
 ): FetchLike {
   if (!listening(hooks, "afterResponse")) return send;
-  return async (request, init) => {
-    const response = await send(request, init);
-    await dispatchAfterResponse(hooks, context, request, response);
-    return response;
-  };
+  return (request, init) =>
+    send(request, init).then((response) =>
+      dispatchAfterResponse(hooks, context, request, response)?.then(() => response) ?? response
+    );
 }
 
-async function dispatchAfterResponse(
+// Runs the afterResponse handlers; a promise only when one of them returned one.
+function dispatchAfterResponse(
   hooks: Hookable<VobizHooks>,
   context: CallContext,
   request: Request,
   response: Response,
-): Promise<void> {
+): Promise<void> | void {
+  const failed = (error: unknown): never => {
+    void rawBody(response)?.cancel().catch(() => {}); // a body being read is locked: nothing to do
+    throw error;
+  };
   try {
-    await hooks.callHook("afterResponse", {
+    return hooks.callHook("afterResponse", {
       context,
       request,
       response: shareBody(response),
       attempt: context.attempt,
-    });
+    })?.catch(failed);
   } catch (error) {
-    void rawBody(response)?.cancel().catch(() => {}); // a body being read is locked: nothing to do
-    throw error;
+    failed(error);
   }
 }
 
@@ -518,14 +522,16 @@ function listening(hooks: Hookable<VobizHooks>, name: keyof VobizHooks): boolean
 }
 
 // The final-outcome hooks must not change the outcome: a throwing handler is ignored here so that
-// `done` still fires once and the caller still gets the call's own value or error.
-async function settle<K extends "done" | "onError">(
+// `done` still fires once and the caller still gets the call's own value or error. Synchronous
+// handlers (the usual case) cost no promise: the bus answers undefined when none returned one.
+function settle<K extends "done" | "onError">(
   hooks: Hookable<VobizHooks>,
   name: K,
   event: Parameters<VobizHooks[K]>[0],
-): Promise<void> {
+): Promise<void> | void {
   try {
-    await (hooks.callHook as (name: string, event: unknown) => Promise<void> | void)(name, event);
+    return (hooks.callHook as (name: string, event: unknown) => Promise<void> | void)(name, event)
+      ?.catch(() => {}); // ignored by design (see above)
   } catch {
     // ignored by design (see above)
   }
