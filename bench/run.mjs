@@ -109,6 +109,7 @@ try {
   for (const runtime of runtimes) {
     script(runtime, "bench/overhead.ts", [origins.http, requests]);
   }
+  for (const runtime of runtimes) script(runtime, "bench/overhead_warm.ts", [origins.http]);
   console.log("\n## What each plugin costs");
   for (const runtime of runtimes) script(runtime, "bench/plugins.ts", []);
   console.log("\n## Connection reuse");
