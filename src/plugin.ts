@@ -36,7 +36,7 @@ export interface PluginHost {
   readonly hooks: Hookable<VobizHooks>;
   /** The client's clock: use it for all time. */
   readonly clock: Clock;
-  /** The client, for plugins that make calls of their own (`request()`: state checks, token refresh). */
+  /** The client, for plugins that call `request()` themselves (state checks, token refresh). */
   readonly client: VobizCoreClient;
   /** Merge ky options into the client's ky instance (ky's `extend` semantics). */
   configureKy(options: KyOptions): void;
