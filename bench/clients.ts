@@ -19,6 +19,16 @@ export const runtimeVersion: string = g.Deno
   ? `bun ${g.Bun.version}`
   : `node ${process.version}`;
 
+/** The bench account, as client options. */
+export const benchCredentials = { authId: "MA_BENCH", authToken: "bench-token" } as const;
+
+/** Its balance route on bench/server.mjs, and the headers a client without vobiz-kit sends. */
+export const BALANCE_PATH = "/api/v1/Account/MA_BENCH/balance/INR";
+export const rawHeaders: Record<string, string> = {
+  "x-auth-id": "MA_BENCH",
+  "x-auth-token": "bench-token",
+};
+
 /**
  * Every plugin, configured so that none changes what happens to a healthy call (the rate limiter
  * does not throttle, logs go nowhere) but each does its per-call work. `coalesce: false` keeps

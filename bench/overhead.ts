@@ -14,12 +14,15 @@ import ky from "ky";
 import { ofetch } from "ofetch";
 import { createClient } from "../mod.ts";
 import {
+  BALANCE_PATH,
+  benchCredentials,
   everyPlugin,
   fmt,
   measure,
   type Measured,
   median,
   missClock,
+  rawHeaders,
   runtime,
   runtimeVersion,
 } from "./clients.ts";
@@ -31,21 +34,18 @@ const [url = "", total = "4000", concurrencyArg = "32", roundsArg = "5"] = args;
 if (!url) throw new Error("usage: overhead.ts <server url> [requests] [concurrency] [rounds]");
 const requests = Number(total);
 const concurrency = Number(concurrencyArg);
-const path = "/api/v1/Account/MA_BENCH/balance/INR";
-const credentials = { authId: "MA_BENCH", authToken: "bench-token" };
-const headers = { "x-auth-id": "MA_BENCH", "x-auth-token": "bench-token" };
 
 // Each with its defaults, except that none retries (the core does not without the retry plugin).
 const clients: Record<string, () => () => Promise<unknown>> = {
-  "raw fetch": () => async () => (await fetch(url + path, { headers })).json(),
+  "raw fetch": () => async () => (await fetch(url + BALANCE_PATH, { headers: rawHeaders })).json(),
   "bare ky": () => {
     const client = ky.create({ retry: 0, timeout: 30_000 });
-    return () => client.get(url + path, { headers }).json();
+    return () => client.get(url + BALANCE_PATH, { headers: rawHeaders }).json();
   },
-  "ofetch": () => () => ofetch(url + path, { headers, retry: 0 }),
+  "ofetch": () => () => ofetch(url + BALANCE_PATH, { headers: rawHeaders, retry: 0 }),
   "vobiz-kit core": () => {
     const vobiz = createClient({
-      ...credentials,
+      ...benchCredentials,
       baseUrl: `${url}/api/v1`,
       allowInsecureLoopback: true,
     });
@@ -53,7 +53,7 @@ const clients: Record<string, () => () => Promise<unknown>> = {
   },
   "every plugin (cache miss)": () => {
     const vobiz = createClient({
-      ...credentials,
+      ...benchCredentials,
       baseUrl: `${url}/api/v1`,
       allowInsecureLoopback: true,
       plugins: everyPlugin(),

@@ -10,12 +10,15 @@ import ky from "ky";
 import { createClient } from "../mod.ts";
 import { createCoreClient } from "../core.ts";
 import {
+  BALANCE_PATH,
+  benchCredentials,
   everyPlugin,
   fmt,
   measure,
   type Measured,
   median,
   missClock,
+  rawHeaders,
   runtimeVersion,
 } from "./clients.ts";
 
@@ -23,18 +26,15 @@ const [url = "", total = "3000", concurrencyArg = "32", roundsArg = "7"] = proce
 if (!url) throw new Error("usage: overhead_warm.ts <server url> [requests] [concurrency] [rounds]");
 const requests = Number(total);
 const concurrency = Number(concurrencyArg);
-const path = "/api/v1/Account/MA_BENCH/balance/INR";
 const route = "/Account/{auth_id}/balance/{currency}";
-const credentials = { authId: "MA_BENCH", authToken: "bench-token" };
-const options = { ...credentials, baseUrl: `${url}/api/v1`, allowInsecureLoopback: true };
-const headers = { "x-auth-id": "MA_BENCH", "x-auth-token": "bench-token" };
+const options = { ...benchCredentials, baseUrl: `${url}/api/v1`, allowInsecureLoopback: true };
 
 const bare = ky.create({ retry: 0, timeout: 30_000 });
 const core = createCoreClient(options);
 const client = createClient(options);
 const all = createClient({ ...options, plugins: everyPlugin(), clock: missClock() });
 const clients: Record<string, () => Promise<unknown>> = {
-  "bare ky": () => bare.get(url + path, { headers }).json(),
+  "bare ky": () => bare.get(url + BALANCE_PATH, { headers: rawHeaders }).json(),
   "core request()": () => core.request("GET", route, { params: { currency: "INR" } }),
   "core balance.get()": () => client.balance.get("INR"),
   "every plugin (cache miss)": () => all.balance.get("INR"),

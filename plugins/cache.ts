@@ -267,7 +267,7 @@ function servesStale(error: unknown): boolean {
  * import { createStorage } from "unstorage";
  * import redisDriver from "unstorage/drivers/redis";
  *
- * const store = createStorage({ driver: redisDriver({ url: process.env.REDIS_URL }) });
+ * const store = createStorage({ driver: redisDriver({ url: "redis://127.0.0.1:6379" }) });
  * const vobiz = createClient({ plugins: [cache({ store, staleWhileRevalidate: 30_000 })] });
  * ```
  */

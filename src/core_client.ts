@@ -224,7 +224,7 @@ export function buildClient<E extends object>(
   core.kyInit = kyOptions.length > 0;
   core.retries = core.kyInit || core.eachCall.length > 0;
   const { beforeRequest, beforeRetry } = kyHooks(core);
-  let instance = createKy(options);
+  let instance = createKy(options, core.timeout);
   for (const extra of kyOptions) instance = instance.extend(extra);
   if (core.retries) instance = instance.extend({ hooks: { beforeRetry } });
   if (core.kyInit) {
@@ -250,7 +250,7 @@ export function buildClient<E extends object>(
 // ky hooks that dispatch to the bus. Ky instances are made with them (see buildClient), not given
 // per call: ky merges per-call hooks on every call. beforeRequest is used only while the bus has
 // handlers for it; beforeRetry, which also keeps `context.attempt` current, whenever a plugin
-// configured ky (only then can a call be retried). afterResponse is not a ky hook: ky clones every
+// configured ky or adjusts calls (only then can a call be retried). afterResponse is not a ky hook: ky clones every
 // response for its afterResponse hooks (a tee per call); the core dispatches it from the transport
 // instead (afterEachAttempt).
 function kyHooks(core: Core): Required<Pick<KyHooks, "beforeRequest" | "beforeRetry">> {
@@ -288,10 +288,10 @@ function kyHooks(core: Core): Required<Pick<KyHooks, "beforeRequest" | "beforeRe
   return { beforeRequest, beforeRetry };
 }
 
-function createKy(options: ClientOptions): KyInstance {
+function createKy(options: ClientOptions, timeout: number | false): KyInstance {
   return ky.create({
     retry: 0, // retrying is the retry plugin's job, through ky's own engine
-    timeout: options.timeout ?? 30_000,
+    timeout,
     // ky's default is already false; every extra default costs a little in ky's per-call merge.
     ...(options.totalTimeout ? { totalTimeout: options.totalTimeout } : {}),
     ...(options.headers ? { headers: options.headers } : {}),
